@@ -1,0 +1,3 @@
+from masteryflow.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""Command line: `python -m masteryflow <command> ...`.
+
+Argument parsing only. Each area registers its own sub-commands through a module with
+`register(subparsers)`; the chosen sub-command's handler returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# area name -> module exposing register(subparsers)
+COMMAND_MODULES = {
+    "migrate": "masteryflow.migrate_command",
+    "seed": "masteryflow.seeding.command",
+    "validate": "masteryflow.validation.command",
+    "worker": "masteryflow.worker.command",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m masteryflow", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMAND_MODULES.values():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as missing:
+            if missing.name and module_name.startswith(missing.name):
+                continue  # area not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
