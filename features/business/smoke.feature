@@ -1,0 +1,3 @@
+Feature: smoke
+  Scenario: the plans exist
+    Then there are 4 plans
