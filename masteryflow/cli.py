@@ -10,6 +10,11 @@ import argparse
 import importlib
 import sys
 
+import psycopg
+
+from masteryflow.config import ConfigError
+from masteryflow.db import MigrationError
+
 # area name -> module exposing register(subparsers)
 COMMAND_MODULES = {
     "migrate": "masteryflow.migrate_command",
@@ -40,3 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (ConfigError, MigrationError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except psycopg.OperationalError as problem:
+        print(f"error: cannot reach the database: {one_line(problem)}", file=sys.stderr)
+        return 2
+
+
+def one_line(problem: Exception) -> str:
+    """psycopg's message on one line (it names host and port, never the password)."""
+    return " ".join(line.strip() for line in str(problem).splitlines() if line.strip()) or type(problem).__name__

@@ -13,7 +13,8 @@ from psycopg import sql
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-MIGRATIONS_LOCK_KEY = 0x6D66_6D69  # advisory lock id: "mfmi"
+MIGRATIONS_LOCK_KEY = 0x6D66_6D69  # advisory lock ids: "mfmi", "mfte"
+TEMPLATE_LOCK_KEY = 0x6D66_7465
 
 CREATE_MIGRATIONS_TABLE = """
 CREATE SCHEMA IF NOT EXISTS meta;
@@ -125,13 +126,36 @@ def schema_fingerprint(schema_dir: Path = SCHEMA_DIR) -> str:
 
 
 def ensure_template(url: str, prefix: str = "mf_template") -> str:
-    """A migrated template database named after the schema's fingerprint; built once, reused."""
+    """A migrated template database named after the schema's fingerprint; built once, reused.
+
+    Concurrent callers (parallel test runs) serialize on an advisory lock; templates of older
+    schema versions are dropped.
+    """
     template = f"{prefix}_{schema_fingerprint()}"
-    if not database_exists(url, template):
-        building = f"{template}_building"
-        drop_database(url, building)
-        apply_migrations(create_database(url, building))
-        with connect(admin_url(url), autocommit=True) as conn:
-            conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                sql.Identifier(building), sql.Identifier(template)))
+    with connect(admin_url(url), autocommit=True) as admin:
+        admin.execute("SELECT pg_advisory_lock(%s)", (TEMPLATE_LOCK_KEY,))
+        try:
+            if not database_exists(url, template):
+                build_template(url, admin, template)
+                drop_stale_templates(url, admin, prefix, keep=template)
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(%s)", (TEMPLATE_LOCK_KEY,))
     return template
+
+
+def build_template(url: str, admin: psycopg.Connection, template: str) -> None:
+    building = f"{template}_building"
+    drop_database(url, building)
+    apply_migrations(create_database(url, building))
+    admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(building), sql.Identifier(template)))
+
+
+def drop_stale_templates(url: str, admin: psycopg.Connection, prefix: str, keep: str) -> None:
+    stale = admin.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s", (prefix + "\\_%", keep)
+    ).fetchall()
+    for (name,) in stale:
+        try:
+            drop_database(url, name)
+        except psycopg.Error:
+            pass  # still in use as a template by a run of an older checkout; dropped next time

@@ -16,7 +16,7 @@ import zlib
 
 from faker import Faker
 
-from masteryflow.testing import services as service_discovery
+from masteryflow import services as service_discovery
 from masteryflow.testing.databases import DatabaseFactory
 
 

@@ -20,7 +20,7 @@ import psycopg
 
 from masteryflow.config import mask_url
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 COMPOSE_FILE = REPO_ROOT / "compose" / "docker-compose.vps.yml"
