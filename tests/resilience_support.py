@@ -3,13 +3,20 @@ private Redis and PostgreSQL servers (never the machine's shared ones)."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from masteryflow.testing.own_postgres import OwnPostgres
 from masteryflow.testing.own_redis import OwnRedis
 from masteryflow.testing.tls import issue_loopback_certificates
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +46,27 @@ def tls_postgres(tls_files, postgres_password):
     server = OwnPostgres(password=postgres_password, tls=tls_files).start()
     yield server
     server.remove()
+
+
+@pytest.fixture(scope="session")
+def plain_redis(tmp_path_factory, redis_password):
+    server = OwnRedis(tmp_path_factory.mktemp("redis-plain"), password=redis_password).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def plain_postgres(postgres_password):
+    server = OwnPostgres(password=postgres_password).start()
+    yield server
+    server.remove()
+
+
+def run_masteryflow(*arguments: str, env: dict | None = None, timeout: float = 120.0) -> subprocess.CompletedProcess:
+    """`python -m masteryflow ...` as a user runs it, from the repository root."""
+    return subprocess.run([sys.executable, "-m", "masteryflow", *arguments], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def command_exists(area: str) -> bool:
+    return importlib.util.find_spec(f"masteryflow.{area}.command") is not None

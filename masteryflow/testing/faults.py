@@ -1,0 +1,101 @@
+"""Faults injected into real services and processes by the resilience features and tests.
+
+Each helper is aimed narrowly: backends are terminated only in databases named mf_res_*,
+processes only by the pid the test started or was handed, Redis only on a private port.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+
+import psycopg
+
+from masteryflow import db
+
+OWN_DATABASE_PREFIX = "mf_res_"
+
+TERMINATE_BACKENDS = """
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+"""
+
+BUSY_BACKENDS = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'
+"""
+
+
+def terminate_backends(database_url: str) -> int:
+    """Terminate every client connection to the database of `database_url`; return how many."""
+    name = _own_database(database_url)
+    with psycopg.connect(db.admin_url(database_url), autocommit=True, connect_timeout=5) as admin:
+        return admin.execute(TERMINATE_BACKENDS, (name,)).fetchone()[0]
+
+
+@dataclass
+class BackendTerminator:
+    """Watches a database and terminates its connections as soon as one is busy, repeatedly.
+
+    Use as a context manager around the operation under test; `terminated` counts the
+    connections cut and `first_cut_after` says how long after the start the first one was cut.
+    """
+
+    database_url: str
+    poll_seconds: float = 0.01
+    max_rounds: int = 50
+    terminated: int = 0
+    first_cut_after: float | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> "BackendTerminator":
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._watch, name="backend-terminator", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _watch(self) -> None:
+        name = _own_database(self.database_url)
+        with psycopg.connect(db.admin_url(self.database_url), autocommit=True, connect_timeout=5) as admin:
+            rounds = 0
+            while not self._stop.is_set() and rounds < self.max_rounds:
+                if admin.execute(BUSY_BACKENDS, (name,)).fetchone()[0]:
+                    cut = admin.execute(TERMINATE_BACKENDS, (name,)).fetchone()[0]
+                    if cut and self.first_cut_after is None:
+                        self.first_cut_after = time.monotonic() - self._started
+                    self.terminated += cut
+                    rounds += 1
+                self._stop.wait(self.poll_seconds)
+
+
+def kill_hard(pid: int) -> None:
+    """SIGKILL: no clean-up, no goodbye, exactly like the OOM killer or a pulled plug."""
+    os.kill(pid, signal.SIGKILL)
+
+
+def wait_for(condition, timeout: float, poll: float = 0.1, what: str = "the condition"):
+    """Poll until condition() returns something truthy; return it and the seconds waited."""
+    started = time.monotonic()
+    while True:
+        result = condition()
+        if result:
+            return result, time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"{what} did not happen within {timeout:.0f} s")
+        time.sleep(poll)
+
+
+def _own_database(database_url: str) -> str:
+    name = db.database_name(database_url)
+    if not name.startswith(OWN_DATABASE_PREFIX):
+        raise ValueError(f"refusing to disturb database {name!r}: faults are injected only into {OWN_DATABASE_PREFIX}* "
+                         "databases this suite created")
+    return name
