@@ -12,7 +12,7 @@ from faker import Faker
 from masteryflow.testing.builders.accounts import create_user
 from masteryflow.testing.bull_jobs import SyntheticQueue
 from masteryflow.testing.databases import DatabaseFactory
-from masteryflow.worker.bull_queue import BullQueueKeys
+from masteryflow.worker.queue import BullQueue
 from masteryflow.worker.prioritizer import Prioritizer, PrioritizerSettings
 from masteryflow.worker.tier_resolver import TierResolver
 
@@ -43,25 +43,21 @@ def projects(platform):
 
 
 @pytest.fixture
-def client():
-    connection = redis.Redis.from_url(REDIS_URL)
-    yield connection
+def bull():
+    """n8n's queue under a prefix of this test's own, on Redis DB 4 (strings, as the worker reads it)."""
+    connection = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    yield BullQueue(connection, prefix=f"mf_prio_test_{os.getpid()}_{next(_queue_numbers)}")
     connection.close()
 
 
 @pytest.fixture
-def keys():
-    return BullQueueKeys(prefix=f"mf_prio_test_{os.getpid()}_{next(_queue_numbers)}")
-
-
-@pytest.fixture
-def queue(client, keys):
-    synthetic = SyntheticQueue(client, keys)
+def queue(bull):
+    synthetic = SyntheticQueue(bull)
     yield synthetic
     synthetic.clear()
 
 
-def make_prioritizer(client, keys, platform, aging_step_seconds=0.0, **settings) -> Prioritizer:
+def make_prioritizer(bull, platform, aging_step_seconds=0.0, **settings) -> Prioritizer:
     resolver = TierResolver(platform.url, ttl_seconds=30)
-    return Prioritizer(client, resolver, PrioritizerSettings(keys=keys, aging_step_seconds=aging_step_seconds,
-                                                             aging_check_seconds=0, **settings))
+    return Prioritizer(bull, resolver, PrioritizerSettings(aging_step_seconds=aging_step_seconds,
+                                                           aging_check_seconds=0, **settings))

@@ -7,9 +7,10 @@ import pytest
 import redis
 from hamcrest import assert_that, contains_exactly, equal_to, has_length, less_than_or_equal_to
 
+from masteryflow.worker.queue import BullQueue
 from masteryflow.worker.prioritizer import Prioritizer, PrioritizerSettings
 from masteryflow.worker.tier_resolver import TierResolver
-from prioritizer_support import (client, databases, keys, make_prioritizer, platform,  # noqa: F401
+from prioritizer_support import (bull, databases, make_prioritizer, platform,  # noqa: F401
                                  projects, queue)
 
 STEP = 2.0
@@ -20,23 +21,23 @@ def ms_ago(seconds: float) -> int:
 
 
 def test_a_free_run_that_waited_the_aging_bound_runs_before_newer_vip_runs(
-        client, keys, platform, projects, queue):
+        bull, platform, projects, queue):
     older_vip = queue.add(projects["vip"], enqueued_ms=ms_ago(13))
     aged_free = queue.add(projects["free"], enqueued_ms=ms_ago(12.1))  # bound: 6 classes x 2 s
     newer_vips = [queue.add(projects["vip"]) for _ in range(3)]
-    make_prioritizer(client, keys, platform, aging_step_seconds=STEP).run_pass()
+    make_prioritizer(bull, platform, aging_step_seconds=STEP).run_pass()
     assert_that(queue.run_order(), contains_exactly(older_vip, aged_free, *newer_vips))
 
 
-def test_a_free_run_short_of_the_bound_still_waits_for_vip(client, keys, platform, projects, queue):
+def test_a_free_run_short_of_the_bound_still_waits_for_vip(bull, platform, projects, queue):
     free = queue.add(projects["free"], enqueued_ms=ms_ago(11))
     vip = queue.add(projects["vip"])
-    make_prioritizer(client, keys, platform, aging_step_seconds=STEP).run_pass()
+    make_prioritizer(bull, platform, aging_step_seconds=STEP).run_pass()
     assert_that(queue.run_order(), contains_exactly(vip, free))
 
 
-def test_placed_jobs_move_up_as_they_wait(client, keys, platform, projects, queue):
-    prioritizer = make_prioritizer(client, keys, platform, aging_step_seconds=0.2)
+def test_placed_jobs_move_up_as_they_wait(bull, platform, projects, queue):
+    prioritizer = make_prioritizer(bull, platform, aging_step_seconds=0.2)
     free = queue.add(projects["free"])
     prioritizer.run_pass()
     time.sleep(0.45)  # two steps: free webhook (class 6) -> class 4, level with a fresh pro webhook
@@ -46,8 +47,8 @@ def test_placed_jobs_move_up_as_they_wait(client, keys, platform, projects, queu
     assert_that(queue.run_order(), contains_exactly(free, pro))
 
 
-def test_without_aging_a_steady_stream_of_vip_starves_free(client, keys, platform, projects, queue):
-    prioritizer = make_prioritizer(client, keys, platform, aging_step_seconds=0)
+def test_without_aging_a_steady_stream_of_vip_starves_free(bull, platform, projects, queue):
+    prioritizer = make_prioritizer(bull, platform, aging_step_seconds=0)
     free = queue.add(projects["free"], enqueued_ms=ms_ago(3600))
     started = []
     for _ in range(20):
@@ -64,11 +65,11 @@ def test_without_aging_a_steady_stream_of_vip_starves_free(client, keys, platfor
     ('{"projectId": "nobody-owns-this"}', "belongs to no platform user"),
 ])
 def test_a_malformed_job_is_left_in_place_logged_once_and_the_others_are_placed(
-        client, keys, platform, projects, queue, caplog, raw_data, reason):
+        bull, platform, projects, queue, caplog, raw_data, reason):
     free = queue.add(projects["free"])
     bad = queue.add(None, raw_data=raw_data)
     vip = queue.add(projects["vip"])
-    prioritizer = make_prioritizer(client, keys, platform)
+    prioritizer = make_prioritizer(bull, platform)
     with caplog.at_level(logging.WARNING, logger="masteryflow.worker.prioritizer"):
         prioritizer.run_pass()
         prioritizer.run_pass()
@@ -79,10 +80,10 @@ def test_a_malformed_job_is_left_in_place_logged_once_and_the_others_are_placed(
     assert reason in warnings[0]
 
 
-def test_an_unreachable_platform_database_leaves_the_queue_untouched(client, keys, projects, queue):
+def test_an_unreachable_platform_database_leaves_the_queue_untouched(bull, projects, queue):
     free, vip = queue.add(projects["free"]), queue.add(projects["vip"])
     resolver = TierResolver("postgresql://postgres@127.0.0.1:1/none", ttl_seconds=30)
-    prioritizer = Prioritizer(client, resolver, PrioritizerSettings(keys=keys))
+    prioritizer = Prioritizer(bull, resolver, PrioritizerSettings())
     assert_that(prioritizer.run_pass_safely(), equal_to(False))
     assert_that(queue.run_order(), contains_exactly(free, vip))
     assert_that(prioritizer.stats.errors, equal_to(1))
@@ -107,11 +108,11 @@ class RoundTripCounter(redis.Redis):
 
 
 @pytest.mark.parametrize("jobs", [10, 1200])
-def test_a_pass_costs_a_bounded_number_of_round_trips(client, keys, platform, projects, queue, jobs):
+def test_a_pass_costs_a_bounded_number_of_round_trips(bull, platform, projects, queue, jobs):
     for number in range(jobs):
         queue.add(projects[("free", "pro", "premium", "vip")[number % 4]])
-    counting = RoundTripCounter(connection_pool=client.connection_pool)
-    prioritizer = make_prioritizer(counting, keys, platform, aging_step_seconds=STEP, batch_size=500)
+    counting = BullQueue(RoundTripCounter(connection_pool=bull.client.connection_pool), prefix=bull.base[:-5])
+    prioritizer = make_prioritizer(counting, platform, aging_step_seconds=STEP, batch_size=500)
     RoundTripCounter.round_trips = 0
     prioritizer.run_pass()
     first_batch = RoundTripCounter.round_trips

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import time
 
-import redis
-
-from masteryflow.worker.bull_queue import N8N_BACKGROUND_PRIORITY, N8N_WEBHOOK_PRIORITY, BullQueueKeys
+from masteryflow.worker.queue import BullQueue
+from masteryflow.worker.queue_order import (N8N_BACKGROUND_PRIORITY, N8N_WEBHOOK_PRIORITY, job_key_prefix,
+                                           ordering_keys)
 
 ADD_JOB = """
 local jobId = rcall("INCR", KEYS[4])
@@ -45,10 +45,10 @@ def _script(body: str) -> str:
 
 
 class SyntheticQueue:
-    def __init__(self, client: redis.Redis, keys: BullQueueKeys):
-        self.client, self.keys = client, keys
-        self._add = client.register_script(_script(ADD_JOB))
-        self._take = client.register_script(_script(TAKE_JOB))
+    def __init__(self, queue: BullQueue):
+        self.queue, self.client = queue, queue.client
+        self._add = self.client.register_script(_script(ADD_JOB))
+        self._take = self.client.register_script(_script(TAKE_JOB))
 
     def add(self, project_id: str | None, webhook: bool = True, raw_data: str | None = None,
             enqueued_ms: int | None = None, priority: int | None = None) -> str:
@@ -58,30 +58,35 @@ class SyntheticQueue:
              **({"projectId": project_id} if project_id else {})})
         if priority is None:
             priority = N8N_WEBHOOK_PRIORITY if webhook else N8N_BACKGROUND_PRIORITY
-        k = self.keys
-        job_id = self._add(keys=[k.wait, k.paused, k.meta_paused, k.key("id"), k.priority],
-                           args=[k.job_prefix, data, enqueued_ms or int(time.time() * 1000), priority])
-        return str(job_id)
+        wait, paused, meta_paused, priority_key = ordering_keys(self.queue)
+        job_id = self._add(keys=[wait, paused, meta_paused, self.queue.id_key, priority_key],
+                           args=[job_key_prefix(self.queue), data, enqueued_ms or int(time.time() * 1000), priority])
+        return _text(job_id)
 
     def take(self) -> str | None:
         """The job a Bull worker would start next (moved to active), or None."""
-        k = self.keys
-        job_id = self._take(keys=[k.wait, k.active, k.priority], args=[k.job_prefix, int(time.time() * 1000)])
-        return job_id.decode() if job_id else None
+        q = self.queue
+        job_id = self._take(keys=[q.wait_key, q.active_key, q.priority_key],
+                            args=[job_key_prefix(q), int(time.time() * 1000)])
+        return _text(job_id) if job_id else None
 
     def finish(self, job_id: str) -> None:
-        self.client.lrem(self.keys.active, 1, job_id)
-        self.client.delete(self.keys.job(job_id))
+        self.client.lrem(self.queue.active_key, 1, job_id)
+        self.client.delete(self.queue.job_key(job_id))
 
     def run_order(self) -> list[str]:
         """Waiting job ids in the order workers will take them."""
-        return [job_id.decode() for job_id in reversed(self.client.lrange(self.keys.wait, 0, -1))]
+        return [_text(job_id) for job_id in reversed(self.client.lrange(self.queue.wait_key, 0, -1))]
 
     def priorities(self) -> dict[str, float]:
-        return {job_id.decode(): score for job_id, score in self.client.zrange(self.keys.priority, 0, -1,
-                                                                                 withscores=True)}
+        rows = self.client.zrange(self.queue.priority_key, 0, -1, withscores=True)
+        return {_text(job_id): score for job_id, score in rows}
 
     def clear(self) -> None:
-        keys = list(self.client.scan_iter(match=f"{self.keys.prefix}:*", count=1000))
+        keys = list(self.client.scan_iter(match=f"{self.queue.base}:*", count=1000))
         for start in range(0, len(keys), 500):
             self.client.delete(*keys[start:start + 500])
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

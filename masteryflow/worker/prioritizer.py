@@ -23,7 +23,8 @@ from typing import Callable
 import redis
 
 from masteryflow.worker import waiting_jobs
-from masteryflow.worker.bull_queue import BullQueueKeys
+from masteryflow.worker.queue import BullQueue
+from masteryflow.worker.queue_order import ordering_keys
 from masteryflow.worker.priority_policy import PriorityPolicy, bull_priority, class_of
 from masteryflow.worker.tier_resolver import TierLookupUnavailable, TierResolver
 
@@ -34,7 +35,6 @@ NEVER = math.inf
 
 @dataclass(frozen=True)
 class PrioritizerSettings:
-    keys: BullQueueKeys = BullQueueKeys()
     poll_seconds: float = 0.02
     aging_step_seconds: float = 5.0
     aging_check_seconds: float = 0.25
@@ -75,15 +75,15 @@ def job_order(job_id: str) -> tuple[int, str]:
 
 
 class Prioritizer:
-    def __init__(self, client: redis.Redis, resolver: TierResolver, settings: PrioritizerSettings,
+    def __init__(self, queue: BullQueue, resolver: TierResolver, settings: PrioritizerSettings,
                  wall_clock: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic):
-        self.client = client
+        self.queue = queue
         self.resolver = resolver
         self.settings = settings
         self.wall_clock = wall_clock
         self.monotonic = monotonic
         self.stats = PrioritizerStats()
-        self._reprioritize = client.register_script(REPRIORITIZE_LUA.read_text())
+        self._reprioritize = queue.client.register_script(REPRIORITIZE_LUA.read_text())
         self._tracked: dict[str, TrackedJob] = {}
         self._set_aside: dict[str, float] = {}  # job id -> when to look at it again (monotonic)
         self._next_aging_check = 0.0
@@ -92,13 +92,12 @@ class Prioritizer:
     # -- one pass ------------------------------------------------------------------------------
     def run_pass(self) -> PassReport:
         report = PassReport()
-        keys = self.settings.keys
-        now_ms, unplaced = waiting_jobs.server_time_and_unplaced(self.client, keys)
+        now_ms, unplaced = waiting_jobs.server_time_and_unplaced(self.queue)
         self._last_unplaced = unplaced
         due = sorted((j for j in unplaced if self._set_aside.get(j, 0) <= self.monotonic()), key=job_order)
         if due:
             policy = self._policy()
-            jobs = waiting_jobs.read_jobs(self.client, keys, due[: self.settings.batch_size], now_ms)
+            jobs = waiting_jobs.read_jobs(self.queue, due[: self.settings.batch_size], now_ms)
             classes = self._classify(jobs, policy, now_ms, report)
             report.placed = self._apply({job_id: bull_priority(c, job_id) for job_id, c in classes.items()})
             done_ms = self.wall_clock() * 1000
@@ -136,7 +135,7 @@ class Prioritizer:
             log.warning("left job %s where n8n put it: %s", job.job_id, reason)
 
     def _age_placed_jobs(self, now_ms: int, report: PassReport) -> int:
-        placed = waiting_jobs.placed(self.client, self.settings.keys)
+        placed = waiting_jobs.placed(self.queue)
         self._tracked = {job_id: t for job_id, t in self._tracked.items() if job_id in placed}
         self._set_aside = {job_id: at for job_id, at in self._set_aside.items()
                            if job_id in placed or job_id in self._last_unplaced}
@@ -146,7 +145,7 @@ class Prioritizer:
         untracked = sorted((j for j in placed if j not in self._tracked and j not in self._set_aside),
                            key=job_order)
         if untracked:  # placed by an earlier run or another prioritizer
-            self._classify(waiting_jobs.read_jobs(self.client, self.settings.keys, untracked, now_ms),
+            self._classify(waiting_jobs.read_jobs(self.queue, untracked, now_ms),
                            policy, now_ms, report)
         moves = {}
         for job_id, score in placed.items():
@@ -161,13 +160,12 @@ class Prioritizer:
     def _apply(self, priorities: dict[str, float]) -> int:
         """Re-place jobs in ascending id order, batch_size jobs per Lua call; return how many moved."""
         ordered = sorted(priorities, key=job_order)
-        keys = self.settings.keys
         moved = 0
         for start in range(0, len(ordered), self.settings.batch_size):
             arguments = []
             for job_id in ordered[start:start + self.settings.batch_size]:
                 arguments += [job_id, repr(priorities[job_id])]
-            moved += self._reprioritize(keys=[keys.wait, keys.paused, keys.meta_paused, keys.priority],
+            moved += self._reprioritize(keys=ordering_keys(self.queue),
                                         args=arguments)
         return moved
 

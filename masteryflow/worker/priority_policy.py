@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Mapping
 
-from masteryflow.worker.bull_queue import N8N_WEBHOOK_PRIORITY, PLACED_CEILING
+from masteryflow.worker.queue_order import N8N_WEBHOOK_PRIORITY, PLACED_CEILING
 
 KINDS = ("webhook", "background")
 TIEBREAK_MODULUS = 10 ** 9  # job ids beyond a billion wrap around (FIFO only breaks at the wrap)

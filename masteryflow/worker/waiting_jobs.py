@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import redis
-
-from masteryflow.worker.bull_queue import PLACED_CEILING, BullQueueKeys
+from masteryflow.worker.queue import BullQueue
+from masteryflow.worker.queue_order import PLACED_CEILING
 
 
 @dataclass(frozen=True)
@@ -22,26 +21,26 @@ class WaitingJob:
     problem: str | None      # why the job cannot be placed ("bad job data", ...), else None
 
 
-def server_time_and_unplaced(client: redis.Redis, keys: BullQueueKeys) -> tuple[int, dict[str, float]]:
+def server_time_and_unplaced(queue: BullQueue) -> tuple[int, dict[str, float]]:
     """Redis' clock (ms) and the waiting jobs still at n8n's own priority (id -> priority)."""
-    pipe = client.pipeline(transaction=False)
+    pipe = queue.client.pipeline(transaction=False)
     pipe.time()
-    pipe.zrangebyscore(keys.priority, PLACED_CEILING, "+inf", withscores=True)
+    pipe.zrangebyscore(queue.priority_key, PLACED_CEILING, "+inf", withscores=True)
     (seconds, micros), unplaced = pipe.execute()
     return seconds * 1000 + micros // 1000, {_text(job_id): score for job_id, score in unplaced}
 
 
-def placed(client: redis.Redis, keys: BullQueueKeys) -> dict[str, float]:
+def placed(queue: BullQueue) -> dict[str, float]:
     """Waiting jobs the prioritizer has placed (id -> priority)."""
-    rows = client.zrangebyscore(keys.priority, 0, f"({PLACED_CEILING}", withscores=True)
+    rows = queue.client.zrangebyscore(queue.priority_key, 0, f"({PLACED_CEILING}", withscores=True)
     return {_text(job_id): score for job_id, score in rows}
 
 
-def read_jobs(client: redis.Redis, keys: BullQueueKeys, job_ids: list[str], now_ms: int) -> list[WaitingJob]:
+def read_jobs(queue: BullQueue, job_ids: list[str], now_ms: int) -> list[WaitingJob]:
     """The jobs among job_ids that still exist, with their project (or the problem with their data)."""
-    pipe = client.pipeline(transaction=False)
+    pipe = queue.client.pipeline(transaction=False)
     for job_id in job_ids:
-        pipe.hmget(keys.job(job_id), "data", "priority", "timestamp")
+        pipe.hmget(queue.job_key(job_id), "data", "priority", "timestamp")
     jobs = []
     for job_id, (data, priority, timestamp) in zip(job_ids, pipe.execute()):
         if data is None and priority is None:
@@ -50,7 +49,7 @@ def read_jobs(client: redis.Redis, keys: BullQueueKeys, job_ids: list[str], now_
     return jobs
 
 
-def parse_job(job_id: str, data: bytes | None, priority: bytes | None, timestamp: bytes | None,
+def parse_job(job_id: str, data: str | bytes | None, priority: str | bytes | None, timestamp: str | bytes | None,
               now_ms: int) -> WaitingJob:
     n8n_priority = _int_or(priority, 100)
     enqueued_ms = _int_or(timestamp, now_ms)
@@ -66,7 +65,7 @@ def parse_job(job_id: str, data: bytes | None, priority: bytes | None, timestamp
     return WaitingJob(job_id, n8n_priority, enqueued_ms, project_id, None)
 
 
-def _int_or(raw: bytes | None, default: int) -> int:
+def _int_or(raw: str | bytes | None, default: int) -> int:
     try:
         return int(float(raw))
     except (TypeError, ValueError):
