@@ -1,0 +1,44 @@
+"""Connections to the VPS's Redis and n8n PostgreSQL database, built from the worker settings.
+
+Short connect timeouts: an unreachable VPS must be reported within seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import psycopg
+import redis
+
+from masteryflow.worker.settings import PostgresSettings, RedisSettings
+
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+def redis_client(settings: RedisSettings, timeout: float = CONNECT_TIMEOUT_SECONDS) -> redis.Redis:
+    return redis.Redis(host=settings.host, port=settings.port, db=settings.db,
+                       username=settings.username or None, password=settings.password.reveal() or None,
+                       ssl=settings.tls, socket_connect_timeout=timeout, socket_timeout=timeout,
+                       decode_responses=True)
+
+
+def postgres_sslmode(settings: PostgresSettings) -> str:
+    """n8n's DB_POSTGRESDB_SSL_* in libpq terms: verify the certificate unless told not to."""
+    if not settings.ssl_enabled:
+        return "prefer"
+    if not settings.ssl_reject_unauthorized:
+        return "require"
+    return "verify-full" if settings.ssl_ca else "require"
+
+
+def postgres_connect(settings: PostgresSettings, timeout: int = CONNECT_TIMEOUT_SECONDS,
+                     **kwargs) -> psycopg.Connection:
+    options = dict(host=settings.host, port=settings.port, dbname=settings.database, user=settings.user,
+                   connect_timeout=timeout, sslmode=postgres_sslmode(settings))
+    if settings.password:
+        options["password"] = settings.password.reveal()
+    for libpq_name, value in (("sslrootcert", settings.ssl_ca), ("sslcert", settings.ssl_cert),
+                              ("sslkey", settings.ssl_key)):
+        if value and settings.ssl_enabled:
+            options[libpq_name] = value
+    if settings.schema != "public":
+        options["options"] = f"-c search_path={settings.schema}"
+    return psycopg.connect(**options, **kwargs)

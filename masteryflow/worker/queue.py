@@ -1,0 +1,63 @@
+"""n8n's Bull v4 queue in Redis: key names and the counts the worker side watches.
+
+n8n puts every execution on the queue `jobs` under QUEUE_BULL_PREFIX (default `bull`):
+`<prefix>:jobs:wait` (LIST, workers pop its right end), `<prefix>:jobs:active` (LIST),
+`<prefix>:jobs:priority` (ZSET job id -> priority), `<prefix>:jobs:<id>` (HASH).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+QUEUE_NAME = "jobs"
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    waiting: int
+    active: int
+
+    @property
+    def backlog(self) -> int:
+        return self.waiting + self.active
+
+
+class BullQueue:
+    def __init__(self, client: redis.Redis, prefix: str = "bull", name: str = QUEUE_NAME):
+        self.client = client
+        self.base = f"{prefix}:{name}"
+
+    @property
+    def wait_key(self) -> str:
+        return f"{self.base}:wait"
+
+    @property
+    def active_key(self) -> str:
+        return f"{self.base}:active"
+
+    @property
+    def priority_key(self) -> str:
+        return f"{self.base}:priority"
+
+    @property
+    def id_key(self) -> str:
+        return f"{self.base}:id"
+
+    def job_key(self, job_id: str) -> str:
+        return f"{self.base}:{job_id}"
+
+    def counts(self) -> QueueCounts:
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.llen(self.wait_key)
+            pipe.llen(self.active_key)
+            waiting, active = pipe.execute()
+        return QueueCounts(int(waiting), int(active))
+
+    def exists(self) -> bool:
+        """n8n created the queue (its job counter exists once main has queued anything or a worker
+        has started; Bull creates `<queue>:id` lazily, so also accept any key of the queue)."""
+        if self.client.exists(self.id_key):
+            return True
+        return next(iter(self.client.scan_iter(match=f"{self.base}:*", count=200)), None) is not None
