@@ -1,0 +1,74 @@
+"""Volumes: rows per table against the RFC's scale-1 targets times the scale, and the tier split."""
+
+from __future__ import annotations
+
+import math
+
+from masteryflow.validation.findings import CheckList, Finding, Probe
+
+checks = CheckList("volume")
+
+PLATFORM_TABLES = ("plans", "users", "subscriptions", "workflow_categories", "workflows", "orders", "payments",
+                   "executions", "comments", "comment_reports", "ratings", "favorites", "usage_logs",
+                   "transactions", "activities", "worker_performance_logs")
+
+# Exact targets at scale 1 (the RFC's "Mock data" section); multiplied by the scale.
+ROWS_AT_SCALE_1 = {"users": 1_000, "workflows": 200, "orders": 500, "executions": 10_000,
+                   "comments": 2_000, "ratings": 1_500}
+TIERS_AT_SCALE_1 = {"free": 600, "pro": 250, "premium": 120, "vip": 30}
+TOTAL_ROWS_AT_SCALE_1 = 50_000
+
+
+def expected_counts(base: int, scale: float) -> set[int]:
+    """A whole target, or either neighbour when the scale makes it fractional."""
+    target = base * scale
+    return {math.floor(target), math.ceil(target)}
+
+
+def count_rows(probe: Probe) -> dict[str, int]:
+    query = " UNION ALL ".join(f"SELECT '{table}', count(*) FROM {table}" for table in PLATFORM_TABLES)
+    return dict(probe.rows(query))
+
+
+@checks.add
+def rows_per_table(probe: Probe) -> list[Finding]:
+    counts = count_rows(probe)
+    findings = []
+    for table in PLATFORM_TABLES:
+        found = counts[table]
+        if table in ROWS_AT_SCALE_1:
+            wanted = expected_counts(ROWS_AT_SCALE_1[table], probe.scale)
+            shown = " or ".join(f"{n:,}" for n in sorted(wanted))
+            findings.append(Finding(found in wanted, f"{table}: {found:,} rows, expected {shown} at scale {probe.scale:g}",
+                                    0 if found in wanted else 1))
+        else:
+            findings.append(Finding(found > 0, f"{table}: {found:,} rows" + ("" if found else ", expected some"),
+                                    0 if found else 1))
+    total, wanted_total = sum(counts.values()), TOTAL_ROWS_AT_SCALE_1 * probe.scale
+    findings.append(Finding(total >= wanted_total, f"all 16 tables: {total:,} rows, expected at least "
+                                                   f"{wanted_total:,.0f}", 0 if total >= wanted_total else 1))
+    return findings
+
+
+@checks.add
+def users_per_tier(probe: Probe) -> Finding:
+    found = dict(probe.rows("SELECT tier, count(*) FROM users GROUP BY tier"))
+    wrong = []
+    for tier, base in TIERS_AT_SCALE_1.items():
+        wanted = expected_counts(base, probe.scale)
+        if found.get(tier, 0) not in wanted:
+            wrong.append(f"{tier}: {found.get(tier, 0):,} users, expected {' or '.join(f'{n:,}' for n in sorted(wanted))}")
+    wrong += [f"{tier}: {n:,} users on a tier that is not in the split" for tier, n in found.items()
+              if tier not in TIERS_AT_SCALE_1]
+    split = " / ".join(f"{tier} {found.get(tier, 0):,}" for tier in TIERS_AT_SCALE_1)
+    if not wrong:
+        return Finding(True, f"users per tier are exactly {split}")
+    return Finding(False, f"users per tier are {split}, not the RFC's split "
+                          f"{' / '.join(f'{t} {n * probe.scale:,.0f}' for t, n in TIERS_AT_SCALE_1.items())}",
+                   len(wrong), tuple(wrong))
+
+
+def infer_scale(probe: Probe) -> float:
+    """The scale the users table was generated at: users / 1,000, rounded to a whole number (at least 1)."""
+    users = probe.value("SELECT count(*) FROM users")
+    return float(max(1, round(users / ROWS_AT_SCALE_1["users"])))
