@@ -1,0 +1,68 @@
+"""What happened to admitted runs: queue wait, worker, duration, and success / error / timeout / crash.
+
+A run longer than its tier's timeout ends as timeout, never as success (E5); an error keeps its
+message and failed node and raises the workflow's error count (E4). Runs still going at the
+snapshot are queued or running.
+"""
+
+from __future__ import annotations
+
+from masteryflow.seeding.clock import AS_OF, ts_ms
+from masteryflow.seeding.pools import ERRORS, NODES
+from masteryflow.seeding.rules import PLANS
+from masteryflow.seeding.streams import stream
+from masteryflow.seeding.world import World
+
+AS_OF_MS = AS_OF * 1000
+N8N_EXECUTION_ID_BASE = 480_000
+TIMEOUT_SHARE, CRASH_SHARE = 0.012, 0.003
+
+
+def run_admitted(world: World) -> None:
+    rng = stream(world.seed, "execution_outcomes")
+    worker_ids = [worker_id for worker_id, _ in world.workers]
+    for run in world.executions:
+        if run.status != "queued":
+            continue
+        workflow = run.workflow
+        workflow.execution_count += 1
+        plan = PLANS[run.tier]
+        started = run.requested_ms + int(rng.expovariate(1.0 / (plan.queue_priority * 40))) + 5
+        if started >= AS_OF_MS:
+            continue                                   # still waiting in the queue
+        run.started_ms, run.worker_id = started, rng.choice(worker_ids)
+        timeout_ms = plan.run_timeout_seconds * 1000
+        draw = rng.random()
+        if draw < CRASH_SHARE:
+            status, duration = "crashed", rng.randrange(200, timeout_ms)
+            run.error_message = "Worker exited unexpectedly while running the execution"
+        elif draw < CRASH_SHARE + TIMEOUT_SHARE:
+            status, duration = "timeout", timeout_ms + rng.randrange(0, 1500)
+            run.error_message = f"Execution stopped after the {plan.run_timeout_seconds} s timeout of the {run.tier} tier"
+        elif draw < CRASH_SHARE + TIMEOUT_SHARE + workflow.error_rate:
+            status, duration = "error", int(workflow.typical_ms * rng.random()) + 10
+            run.error_message, run.failed_node = rng.choice(ERRORS), rng.choice(NODES)
+        else:
+            status, duration = "success", min(int(workflow.typical_ms * rng.lognormvariate(0, 0.5)), timeout_ms - 1)
+        if started + duration >= AS_OF_MS:
+            run.status, run.error_message, run.failed_node = "running", None, None
+            continue
+        run.status, run.finished_ms = status, started + duration
+        if status == "error":
+            workflow.error_count += 1
+
+
+def execution_rows(world: World) -> list[tuple]:
+    rows = []
+    priorities = {tier: str(plan.queue_priority) for tier, plan in PLANS.items()}
+    for run in world.executions:
+        started, finished = run.started_ms, run.finished_ms
+        admitted = run.status != "refused"
+        rows.append((
+            str(run.id), str(run.user.id), str(run.workflow.id), run.tier, priorities[run.tier], run.mode,
+            run.status, run.refusal_reason, str(N8N_EXECUTION_ID_BASE + run.id) if admitted else None,
+            run.worker_id, ts_ms(run.requested_ms), None if started is None else ts_ms(started),
+            None if finished is None else ts_ms(finished),
+            None if finished is None else str(finished - started), run.error_message, run.failed_node,
+        ))
+    return rows

@@ -1,0 +1,34 @@
+"""Monthly usage per user: admitted runs, their seconds, and refusals, counted from the executions.
+
+execution_seconds is the month's total run time of finished runs, in whole seconds (rounded down).
+"""
+
+from __future__ import annotations
+
+from masteryflow.seeding.clock import date, month_start, ts
+from masteryflow.seeding.world import World
+
+
+def build_usage(world: World) -> None:
+    months: dict[tuple[int, int], list[int]] = {}   # (user, month) -> [admitted, milliseconds, refused, last]
+    for run in world.executions:
+        at = run.requested_ms // 1000
+        tally = months.setdefault((run.user.id, month_start(at)), [0, 0, 0, at])
+        if run.status == "refused":
+            tally[2] += 1
+        else:
+            tally[0] += 1
+            if run.finished_ms is not None:
+                tally[1] += run.finished_ms - run.started_ms
+        tally[3] = max(tally[3], at)
+    for (user_id, month), (admitted, millis, refused, last) in sorted(months.items()):
+        if admitted:
+            world.usage_rows.append((user_id, month, "executions", admitted, last))
+            world.usage_rows.append((user_id, month, "execution_seconds", millis // 1000, last))
+        if refused:
+            world.usage_rows.append((user_id, month, "refused_executions", refused, last))
+
+
+def usage_rows(world: World) -> list[tuple]:
+    return [(str(number), str(user_id), date(month), metric, str(quantity), ts(last))
+            for number, (user_id, month, metric, quantity, last) in enumerate(world.usage_rows, 1)]

@@ -1,0 +1,44 @@
+"""Worker performance samples: every local n8n worker, every 20 s, load following the daily cycle."""
+
+from __future__ import annotations
+
+from masteryflow.seeding.clock import AS_OF, HOUR, HOURLY_LOAD, ts
+from masteryflow.seeding.streams import stream
+from masteryflow.seeding.world import World
+
+WORKER_COUNT = 8
+INTERVAL_SECONDS = 20
+N8N_VERSION = "2.1.4"
+PEAK_LOAD = max(HOURLY_LOAD)
+INTERVAL = f"{INTERVAL_SECONDS}.000"
+
+
+def define_workers(world: World) -> None:
+    hosts = world.pools.hosts
+    world.workers = [(f"worker-{n:02d}", f"{hosts[n % len(hosts)]}-{n % 3 + 1}") for n in range(1, WORKER_COUNT + 1)]
+
+
+def build_worker_samples(world: World) -> None:
+    """Samples in time order: every interval, one row per worker."""
+    rng = stream(world.seed, "worker_performance_logs")
+    per_worker = world.volume("worker_samples") // WORKER_COUNT
+    first = AS_OF - per_worker * INTERVAL_SECONDS
+    setups = [((worker_id, host, N8N_VERSION, str(concurrency)), concurrency, rng.randrange(180, 260) * 1_048_576)
+              for (worker_id, host), concurrency in zip(world.workers, rng.choices((5, 10, 20), k=WORKER_COUNT))]
+    rows = world.worker_rows
+    for step in range(per_worker):
+        at = first + step * INTERVAL_SECONDS
+        sampled_at, hour_load = ts(at), HOURLY_LOAD[at // HOUR % 24] / PEAK_LOAD
+        for prefix, concurrency, base_rss in setups:
+            load = hour_load * rng.random()
+            running = int(concurrency * load + 0.5)
+            waiting = int(rng.expovariate(1.0) * 30 * load) if running == concurrency else 0
+            completed = int(running * rng.uniform(0.5, 3.0))
+            rows.append((*prefix, str(running), str(completed), str(completed // 25), str(waiting),
+                         str(running + waiting // 4), str(base_rss + running * 9_437_184 + rng.randrange(4_194_304)),
+                         f"{4 + load * 85 + rng.random() * 6:.2f}", "t" if rng.random() > 0.002 else "f",
+                         INTERVAL, sampled_at))
+
+
+def worker_rows(world: World) -> list[tuple]:
+    return [(str(number), *row) for number, row in enumerate(world.worker_rows, 1)]
