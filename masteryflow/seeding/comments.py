@@ -58,11 +58,13 @@ def report_some(world: World, rng, people: list) -> None:
             continue
         wanted = rng.randint(MODERATION_THRESHOLD, 5) if rng.random() < 0.4 else rng.randint(1, MODERATION_THRESHOLD - 1)
         reporters = [u for u in rng.sample(people, wanted + 3) if u is not comment.author][:wanted]
-        times = sorted(rng.randrange(max(comment.created_at, u.signed_up_at) + MINUTE, AS_OF - DAY) for u in reporters)
-        for reporter, at in zip(reporters, times):
+        reports = sorted(((rng.randrange(max(comment.created_at, u.signed_up_at) + MINUTE, AS_OF - DAY), u)
+                          for u in reporters if u.signed_up_at < AS_OF - 2 * DAY), key=lambda report: report[0])
+        times = [at for at, _ in reports]
+        for at, reporter in reports:
             world.comment_reports.append((comment, reporter, rng.choice(REPORT_REASONS), at))
             world.log(at, reporter, "comment_reported", "comment", comment)
-        if len(reporters) >= MODERATION_THRESHOLD:
+        if len(reports) >= MODERATION_THRESHOLD:
             hide(world, rng, comment, times, moderators)
 
 

@@ -1,7 +1,8 @@
 """What happened to admitted runs: queue wait, worker, duration, and success / error / timeout / crash.
 
 A run longer than its tier's timeout ends as timeout, never as success (E5); an error keeps its
-message and failed node and raises the workflow's error count (E4). Runs still going at the
+message and failed node and raises the workflow's error count (E4);
+as in finish_execution (schema 020), error_count counts 'error' and 'timeout', not 'crashed'. Runs still going at the
 snapshot are queued or running.
 """
 
@@ -37,18 +38,18 @@ def run_admitted(world: World) -> None:
             status, duration = "crashed", rng.randrange(200, timeout_ms)
             run.error_message = "Worker exited unexpectedly while running the execution"
         elif draw < CRASH_SHARE + TIMEOUT_SHARE:
-            status, duration = "timeout", timeout_ms + rng.randrange(0, 1500)
+            status, duration = "timeout", timeout_ms + rng.randrange(1, 1500)   # strictly longer
             run.error_message = f"Execution stopped after the {plan.run_timeout_seconds} s timeout of the {run.tier} tier"
         elif draw < CRASH_SHARE + TIMEOUT_SHARE + workflow.error_rate:
-            status, duration = "error", int(workflow.typical_ms * rng.random()) + 10
+            status, duration = "error", min(int(workflow.typical_ms * rng.random()) + 10, timeout_ms)
             run.error_message, run.failed_node = rng.choice(ERRORS), rng.choice(NODES)
         else:
-            status, duration = "success", min(int(workflow.typical_ms * rng.lognormvariate(0, 0.5)), timeout_ms - 1)
+            status, duration = "success", min(int(workflow.typical_ms * rng.lognormvariate(0, 0.5)), timeout_ms)
         if started + duration >= AS_OF_MS:
             run.status, run.error_message, run.failed_node = "running", None, None
             continue
         run.status, run.finished_ms = status, started + duration
-        if status == "error":
+        if status in ("error", "timeout"):
             workflow.error_count += 1
 
 

@@ -1,6 +1,7 @@
 """Monthly usage per user: admitted runs, their seconds, and refusals, counted from the executions.
 
-execution_seconds is the month's total run time of finished runs, in whole seconds (rounded down).
+As in schema 020: execution_seconds adds each finished run's whole seconds rounded up, booked to
+the month the run was requested in; refusals count in refused_executions, never in executions.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from masteryflow.seeding.world import World
 
 
 def build_usage(world: World) -> None:
-    months: dict[tuple[int, int], list[int]] = {}   # (user, month) -> [admitted, milliseconds, refused, last]
+    months: dict[tuple[int, int], list[int]] = {}   # (user, month) -> [admitted, seconds, refused, last]
     for run in world.executions:
         at = run.requested_ms // 1000
         tally = months.setdefault((run.user.id, month_start(at)), [0, 0, 0, at])
@@ -19,12 +20,13 @@ def build_usage(world: World) -> None:
         else:
             tally[0] += 1
             if run.finished_ms is not None:
-                tally[1] += run.finished_ms - run.started_ms
+                tally[1] += -(-(run.finished_ms - run.started_ms) // 1000)   # whole seconds, rounded up
         tally[3] = max(tally[3], at)
-    for (user_id, month), (admitted, millis, refused, last) in sorted(months.items()):
+    for (user_id, month), (admitted, seconds, refused, last) in sorted(months.items()):
         if admitted:
             world.usage_rows.append((user_id, month, "executions", admitted, last))
-            world.usage_rows.append((user_id, month, "execution_seconds", millis // 1000, last))
+        if seconds:
+            world.usage_rows.append((user_id, month, "execution_seconds", seconds, last))
         if refused:
             world.usage_rows.append((user_id, month, "refused_executions", refused, last))
 
