@@ -16,8 +16,9 @@ QUEUE_NAME = "jobs"
 
 @dataclass(frozen=True)
 class QueueCounts:
-    waiting: int
+    waiting: int              # includes jobs parked in `paused` while the queue is paused
     active: int
+    next_job: str | None = None
 
     @property
     def backlog(self) -> int:
@@ -42,6 +43,10 @@ class BullQueue:
         return f"{self.base}:priority"
 
     @property
+    def paused_key(self) -> str:
+        return f"{self.base}:paused"
+
+    @property
     def id_key(self) -> str:
         return f"{self.base}:id"
 
@@ -49,11 +54,15 @@ class BullQueue:
         return f"{self.base}:{job_id}"
 
     def counts(self) -> QueueCounts:
+        """Waiting and active jobs, and the job a worker would take next (the right end)."""
         with self.client.pipeline(transaction=False) as pipe:
             pipe.llen(self.wait_key)
+            pipe.llen(self.paused_key)
             pipe.llen(self.active_key)
-            waiting, active = pipe.execute()
-        return QueueCounts(int(waiting), int(active))
+            pipe.lindex(self.wait_key, -1)
+            pipe.lindex(self.paused_key, -1)
+            waiting, paused, active, next_waiting, next_paused = pipe.execute()
+        return QueueCounts(int(waiting) + int(paused), int(active), next_waiting or next_paused)
 
     def exists(self) -> bool:
         """n8n created the queue (its job counter exists once main has queued anything or a worker

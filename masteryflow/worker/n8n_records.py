@@ -1,0 +1,79 @@
+"""n8n's own record of an execution, read from its PostgreSQL tables (execution_entity and
+execution_data, whose `data` is in the `flatted` JSON format)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+FINISHED_STATUSES = ("success", "error", "crashed", "canceled")
+
+FIND_BY_TOKEN = """
+SELECT e.id::text, e.status, e."startedAt", e."stoppedAt", d.data
+FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
+WHERE e."workflowId" = %s AND e."deletedAt" IS NULL AND d.data LIKE %s
+ORDER BY e.id DESC LIMIT 1
+"""
+
+
+@dataclass(frozen=True)
+class N8nExecution:
+    id: str
+    status: str
+    started_at: datetime | None
+    stopped_at: datetime | None
+    error_message: str | None = None
+    failed_node: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATUSES and self.stopped_at is not None
+
+
+def find_by_token(conn: psycopg.Connection, n8n_workflow_id: str, token: str) -> N8nExecution | None:
+    """The execution of a workflow whose input carries `token` (letters, digits and dashes only)."""
+    if not token.replace("-", "").isalnum():
+        raise ValueError(f"a run token has letters, digits and dashes only, not {token!r}")
+    row = conn.execute(FIND_BY_TOKEN, (n8n_workflow_id, f'%"{token}"%')).fetchone()
+    if row is None:
+        return None
+    execution_id, status, started_at, stopped_at, data = row
+    message, node = error_of(unflatten(data)) if status in ("error", "crashed") else (None, None)
+    return N8nExecution(execution_id, status, started_at, stopped_at, message, node)
+
+
+def error_of(run_data: dict) -> tuple[str | None, str | None]:
+    """The error message and the node that failed, as n8n stored them."""
+    result = run_data.get("resultData") or {}
+    error = result.get("error") or {}
+    node = (error.get("node") or {}).get("name") or result.get("lastNodeExecuted")
+    return error.get("message"), node
+
+
+def unflatten(text: str):
+    """Parse the `flatted` format: a JSON array whose entry 0 is the root and whose string values
+    inside objects and arrays are indexes of other entries (this is how n8n stores run data)."""
+    table = json.loads(text)
+    built: dict[int, object] = {}
+
+    def expand(value):
+        return build(int(value)) if isinstance(value, str) else value
+
+    def build(index: int):
+        if index in built:
+            return built[index]
+        entry = table[index]
+        if isinstance(entry, list):
+            built[index] = result = []
+            result.extend(expand(item) for item in entry)
+        elif isinstance(entry, dict):
+            built[index] = result = {}
+            result.update((key, expand(item)) for key, item in entry.items())
+        else:
+            built[index] = result = entry
+        return result
+
+    return build(0)

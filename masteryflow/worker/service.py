@@ -1,0 +1,53 @@
+"""`worker up`: the local worker side as one service. Checks connectivity, then starts and
+supervises the n8n workers, observes their health, records executions in the platform
+database, writes performance samples, and serves /healthz, /readyz and /metrics."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from masteryflow.worker.http import HealthServer
+from masteryflow.worker.monitor import Monitor
+from masteryflow.worker.recorder import ExecutionRecorder
+from masteryflow.worker.runtime import Runtime
+from masteryflow.worker.settings import WorkerSettings
+from masteryflow.worker.supervisor import Supervisor
+
+log = logging.getLogger("masteryflow.worker")
+OBSERVE_EVERY_SECONDS = 1.0
+RECORD_EVERY_SECONDS = 1.0
+
+
+@dataclass
+class LocalWorkerSide:
+    supervisor: Supervisor
+    monitor: Monitor
+    recorder: ExecutionRecorder
+    http: HealthServer
+
+    @classmethod
+    def build(cls, runtime: Runtime, settings: WorkerSettings, state_dir: Path) -> "LocalWorkerSide":
+        supervisor = Supervisor(runtime, settings, state_dir)
+        monitor = Monitor(supervisor)
+        recorder = ExecutionRecorder(settings, monitor.worker_of_execution.get)
+        supervisor.add_task("observe", OBSERVE_EVERY_SECONDS, monitor.observe)
+        supervisor.add_task("record executions", RECORD_EVERY_SECONDS, recorder.sync)
+        supervisor.add_task("performance samples", settings.local.sample_interval, monitor.write_samples)
+        # the first sample waits one full interval
+        supervisor.tasks[-1].next_due = supervisor.started_at + settings.local.sample_interval
+        http = HealthServer(monitor, settings.local.health_host, settings.local.health_port)
+        return cls(supervisor, monitor, recorder, http)
+
+    def start(self) -> None:
+        """Start workers, the endpoint and the supervision loop (in a thread); returns at once."""
+        self.supervisor.start_workers(self.supervisor.settings.local.workers)
+        self.monitor.observe()
+        self.http.start()
+        self.supervisor.run_in_thread()
+        log.info("health endpoint on %s", self.http.url)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.supervisor.shutdown(timeout)
+        self.http.stop()
