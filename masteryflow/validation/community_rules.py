@@ -10,10 +10,11 @@ checks = CheckList("rules: community")
 @checks.add
 def ratings_need_the_rating_right(probe: Probe) -> Finding:
     query = """
+        WITH first_runs AS (SELECT user_id, workflow_id, min(requested_at) AS first_run FROM executions
+                            WHERE status <> 'refused' GROUP BY user_id, workflow_id)
         SELECT 'rating ' || r.id || ': user ' || r.user_id || ' rated workflow ' || r.workflow_id
-        FROM ratings r
-        WHERE NOT EXISTS (SELECT 1 FROM executions e WHERE e.user_id = r.user_id AND e.workflow_id = r.workflow_id
-                            AND e.status <> 'refused' AND e.requested_at <= r.created_at)
+        FROM ratings r LEFT JOIN first_runs f ON f.user_id = r.user_id AND f.workflow_id = r.workflow_id
+        WHERE (f.first_run IS NULL OR f.first_run > r.created_at)
           AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.kind = 'one_time' AND o.buyer_id = r.user_id
                             AND o.workflow_id = r.workflow_id AND o.paid_at <= r.created_at
                             AND (o.refunded_at IS NULL OR o.refunded_at > r.created_at))"""

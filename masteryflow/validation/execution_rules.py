@@ -76,7 +76,8 @@ def paid_workflows_run_only_when_entitled(probe: Probe) -> Finding:
 def workflow_run_counters_match(probe: Probe) -> Finding:
     query = f"""
         SELECT 'workflow ' || w.id || ': counts ' || w.execution_count || ' runs / ' || w.error_count
-               || ' errors, rows show ' || coalesce(r.runs, 0) || ' / ' || coalesce(r.errors, 0)
+               || ' errors, rows show ' || coalesce(r.runs, 0) || ' admitted / ' || coalesce(r.errors, 0)
+               || ' ended in error or timeout'
         FROM workflows w
         LEFT JOIN (SELECT workflow_id, count(*) FILTER (WHERE {ADMITTED}) AS runs,
                           count(*) FILTER (WHERE status IN ('error', 'timeout')) AS errors

@@ -18,7 +18,7 @@ from masteryflow.validation.catalog import Catalog, read_catalog
 from masteryflow.validation.findings import Check, CheckResult, Probe, could_not_check
 
 CONNECT_TIMEOUT_SECONDS = 5
-PARALLEL_CONNECTIONS = 3
+PARALLEL_CONNECTIONS = 4
 
 
 class CannotValidate(RuntimeError):

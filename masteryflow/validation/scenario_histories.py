@@ -5,11 +5,10 @@ signed_up, tier_changed, execution_refused, comment_hidden (named in the domain)
 recognised by their recipient and subject, not by an action name.
 """
 
-ABOUT_USER = "(a.actor_id = {user} OR a.recipient_id = {user} OR (a.subject_type = 'user' AND a.subject_id = {user}))"
-
-
-def logged(action: str, user: str) -> str:
-    return f"EXISTS (SELECT 1 FROM activities a WHERE a.action = '{action}' AND {ABOUT_USER.format(user=user)})"
+def logged(action: str, user: str, via: str = "subject") -> str:
+    """An activity `action` about the user: as its subject (a user), or by `via` = actor / recipient."""
+    about = (f"a.subject_type = 'user' AND a.subject_id = {user}" if via == "subject" else f"a.{via}_id = {user}")
+    return f"EXISTS (SELECT 1 FROM activities a WHERE a.action = '{action}' AND {about})"
 
 
 MONTHS = """(SELECT user_id, month_of(requested_at) AS month,
@@ -134,10 +133,13 @@ ORDERS_AND_PAYMENTS = [
 WORKFLOW_EXECUTIONS = [
     ("E1", "Within quota",
      "a user with runs admitted at their tier's queue priority, counted in that month's usage",
-     """SELECT 'user ' || e.user_id FROM executions e JOIN plans p ON p.tier = e.tier
-        JOIN usage_logs u ON u.user_id = e.user_id AND u.metric = 'executions'
-                         AND u.period_month = month_of(e.requested_at) AND u.quantity > 0
-        WHERE e.status <> 'refused' AND e.queue_priority = p.queue_priority GROUP BY e.user_id"""),
+     """WITH admitted AS (SELECT e.user_id, month_of(e.requested_at) AS month FROM executions e
+                           JOIN plans p ON p.tier = e.tier
+                           WHERE e.status <> 'refused' AND e.queue_priority = p.queue_priority GROUP BY 1, 2)
+        SELECT 'user ' || a.user_id FROM admitted a
+        JOIN usage_logs u ON u.user_id = a.user_id AND u.metric = 'executions' AND u.period_month = a.month
+                         AND u.quantity > 0
+        GROUP BY a.user_id"""),
     ("E2", "Quota exceeded",
      "a user-month with exactly the Free quota (100) admitted and runs refused as quota_exceeded, an "
      "execution_refused activity for the user, and runs admitted again the next month",
@@ -146,7 +148,7 @@ WORKFLOW_EXECUTIONS = [
          WHERE m.admitted = free.executions_per_month AND m.over_quota > 0
            AND EXISTS (SELECT 1 FROM executions e WHERE e.user_id = m.user_id AND e.tier = 'free'
                          AND e.refusal_reason = 'quota_exceeded' AND month_of(e.requested_at) = m.month)
-           AND {logged('execution_refused', 'm.user_id')}
+           AND {logged('execution_refused', 'm.user_id', via='actor')}
            AND EXISTS (SELECT 1 FROM executions n WHERE n.user_id = m.user_id AND n.status <> 'refused'
                          AND month_of(n.requested_at) = (m.month + interval '1 month')::date)"""),
     ("E3", "Not entitled",
