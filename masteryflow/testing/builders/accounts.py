@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from faker import Faker
 
@@ -12,12 +12,13 @@ def utc(year: int, month: int, day: int, hour: int = 12) -> datetime:
 
 
 def create_user(db, faker: Faker, *, tier: str = "free", role: str = "customer", status: str = "active",
-                signed_up_at: datetime | None = None, display_name: str | None = None) -> dict:
+                signed_up_at: datetime | None = None, display_name: str | None = None,
+                email: str | None = None) -> dict:
     signed_up_at = signed_up_at or utc(2026, 1, 5)
     user = db.execute(
         """INSERT INTO users (email, display_name, role, tier, status, country, signed_up_at, n8n_project_id)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING *""",
-        (faker.unique.email(), display_name or faker.name(), role, tier, status, faker.country_code(),
+        (email or faker.unique.email(), display_name or faker.name(), role, tier, status, faker.country_code(),
          signed_up_at, faker.unique.bothify("prj_????????????????")),
     ).fetchone()
     if tier != "free":
@@ -42,3 +43,12 @@ def start_subscription(db, user_id: int, tier: str, *, period_start: datetime,
            VALUES (%s, %s, 'active', %s, %s, %s, %s) RETURNING *""",
         (user_id, tier, price, period_start, period_end, period_start),
     ).fetchone()
+
+
+def record_usage(db, user_id: int, month: date, runs: int) -> None:
+    """Runs already admitted for the user in a calendar month (the month's usage counter)."""
+    db.execute(
+        """INSERT INTO usage_logs (user_id, period_month, metric, quantity, updated_at)
+           VALUES (%s, %s, 'executions', %s, %s)""",
+        (user_id, month, runs, datetime(month.year, month.month, month.day, tzinfo=timezone.utc)),
+    )

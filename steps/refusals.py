@@ -1,0 +1,18 @@
+"""Steps about requests the platform refuses: the explanation given, and that nothing changed."""
+
+import parameter_types  # noqa: F401
+from behave import then
+from hamcrest import assert_that, contains_string, equal_to, not_none
+
+from masteryflow.testing.refusals import fingerprint
+
+
+@then("the request is refused, saying {explanation:Text}")
+def step_refused_saying(context, explanation):
+    assert_that(context.refusal, not_none(), "the request was accepted")
+    assert_that(context.refusal.sentence, contains_string(explanation))
+
+
+@then("nothing has changed on the platform")
+def step_nothing_changed(context):
+    assert_that(fingerprint(context.db), equal_to(context.state_before))
