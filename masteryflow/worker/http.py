@@ -17,13 +17,18 @@ from masteryflow.worker.monitor import Monitor, Snapshot
 STALE_AFTER_SECONDS = 30.0
 
 
+def number(value: float) -> str:
+    """Exposition number: integers in full (byte counts must not lose digits), others to 4 places."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
+
+
 def render_metrics(snapshot: Snapshot, memory_budget_bytes: int) -> str:
     lines: list[str] = []
 
     def metric(name: str, kind: str, help_text: str, samples: list[tuple[str, float]]) -> None:
         lines.append(f"# HELP masteryflow_{name} {help_text}")
         lines.append(f"# TYPE masteryflow_{name} {kind}")
-        lines.extend(f"masteryflow_{name}{labels} {value:g}" for labels, value in samples)
+        lines.extend(f"masteryflow_{name}{labels} {number(value)}" for labels, value in samples)
 
     workers = snapshot.workers
     metric("worker_ready", "gauge", "1 when the n8n worker's own readiness check answers 200",

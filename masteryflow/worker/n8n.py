@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from masteryflow.services import free_port
 from masteryflow.worker.runtime import Runtime
 from masteryflow.worker.settings import WorkerSettings
 
@@ -38,12 +38,6 @@ OFFLINE = {
 
 class N8nCommandFailed(RuntimeError):
     """An n8n CLI command exited non-zero; the message carries the end of its output."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
 
 
 def n8n_environment(settings: WorkerSettings) -> dict[str, str]:
