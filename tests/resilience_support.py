@@ -4,19 +4,14 @@ private Redis and PostgreSQL servers (never the machine's shared ones)."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from masteryflow.testing.commands import REPO_ROOT, run_masteryflow  # noqa: F401 (re-exported for the tests)
 from masteryflow.testing.own_postgres import OwnPostgres
 from masteryflow.testing.own_redis import OwnRedis
 from masteryflow.testing.tls import issue_loopback_certificates
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -60,12 +55,6 @@ def plain_postgres(postgres_password):
     server = OwnPostgres(password=postgres_password).start()
     yield server
     server.remove()
-
-
-def run_masteryflow(*arguments: str, env: dict | None = None, timeout: float = 120.0) -> subprocess.CompletedProcess:
-    """`python -m masteryflow ...` as a user runs it, from the repository root."""
-    return subprocess.run([sys.executable, "-m", "masteryflow", *arguments], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def command_exists(area: str) -> bool:

@@ -26,6 +26,7 @@ WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backen
 BUSY_BACKENDS = """
 SELECT count(*) FROM pg_stat_activity
 WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'
+  AND query ILIKE %s
 """
 
 
@@ -38,13 +39,15 @@ def terminate_backends(database_url: str) -> int:
 
 @dataclass
 class BackendTerminator:
-    """Watches a database and terminates its connections as soon as one is busy, repeatedly.
+    """Watches a database and terminates its connections as soon as one is busy (running a
+    statement matching `statement_like`, an ILIKE pattern), again and again.
 
     Use as a context manager around the operation under test; `terminated` counts the
     connections cut and `first_cut_after` says how long after the start the first one was cut.
     """
 
     database_url: str
+    statement_like: str = "%"
     poll_seconds: float = 0.01
     max_rounds: int = 50
     terminated: int = 0
@@ -67,7 +70,7 @@ class BackendTerminator:
         with psycopg.connect(db.admin_url(self.database_url), autocommit=True, connect_timeout=5) as admin:
             rounds = 0
             while not self._stop.is_set() and rounds < self.max_rounds:
-                if admin.execute(BUSY_BACKENDS, (name,)).fetchone()[0]:
+                if admin.execute(BUSY_BACKENDS, (name, self.statement_like)).fetchone()[0]:
                     cut = admin.execute(TERMINATE_BACKENDS, (name,)).fetchone()[0]
                     if cut and self.first_cut_after is None:
                         self.first_cut_after = time.monotonic() - self._started
