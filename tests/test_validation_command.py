@@ -48,8 +48,8 @@ def test_bad_scale_is_refused_by_the_parser():
     assert_that(finished.stderr, contains_string("scale must be greater than 0"))
 
 
-def test_generated_data_validates_with_exit_0_and_json(damaged):
-    finished = run_masteryflow("validate", "--database-url", damaged.url, "--json")
+def test_generated_data_validates_with_exit_0_and_json(seeded):
+    finished = run_masteryflow("validate", "--database-url", seeded.url, "--json")
     assert_that(finished.returncode, equal_to(0), finished.stdout[-2000:])
     report = json.loads(finished.stdout)
     assert_that(report, has_entries({"passed": True, "failed_checks": 0, "scale": 1.0}))

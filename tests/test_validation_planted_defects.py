@@ -2,6 +2,7 @@
 
 from hamcrest import assert_that, contains_string, empty, has_entries, has_item
 
+from masteryflow.testing import damage
 from validation_support import damaged, seeded  # noqa: F401
 
 
@@ -10,8 +11,8 @@ def test_generated_data_passes_every_check(seeded):
 
 
 def test_orphan_foreign_key_is_found_without_its_constraint(damaged):
-    damaged.execute("ALTER TABLE executions DROP CONSTRAINT executions_user_id_fkey")
-    damaged.execute("UPDATE executions SET user_id = 987654321 WHERE id = (SELECT min(id) FROM executions)")
+    damage.drop_foreign_key(damaged.connection, "executions", "user_id")
+    damage.point_at_nothing(damaged.connection, "executions", "user_id")
     assert_that(damaged.newly_failing(), has_entries({
         "foreign key executions(user_id) -> users(id)": has_item(
             contains_string("1 executions row(s) point at a users row that does not exist")),

@@ -1,4 +1,4 @@
-"""Shared pytest fixtures for the validator tests: a seeded database per session, a damaged copy per test.
+"""Shared pytest fixtures for the validator tests: generated data once per session, a damaged copy per test.
 
 Databases are named mf_valid_<pid>_* on the test server and dropped after.
 """
@@ -6,6 +6,7 @@ Databases are named mf_valid_<pid>_* on the test server and dropped after.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import psycopg
 import pytest
@@ -14,24 +15,36 @@ from masteryflow.testing.seeded_databases import SeededDatabases
 from masteryflow.validation.runner import validate
 
 SERVER_URL = os.environ.get("MASTERYFLOW_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+GENERATED = pytest.StashKey()
+
+
+@dataclass
+class Generated:
+    databases: SeededDatabases
+    failing_as_generated: dict  # check name -> messages, on the data as the generator made it
+
+    @property
+    def url(self) -> str:
+        return self.databases.url
 
 
 @pytest.fixture(scope="session")
-def seeded():
-    """The generator's scale-1 data, and the names of the checks that fail on it as generated."""
-    databases = SeededDatabases(SERVER_URL, "mf_valid")
-    url = databases.create_base()
-    databases.failing_as_generated = failing_checks(url)
-    yield databases
-    databases.drop_base()
+def seeded(request):
+    """The generator's scale-1 data, seeded once per session (several test modules import this fixture)."""
+    if GENERATED not in request.session.stash:
+        databases = SeededDatabases(SERVER_URL, "mf_valid")
+        request.session.stash[GENERATED] = Generated(databases, failing_checks(databases.create_base()))
+    generated = request.session.stash[GENERATED]
+    yield generated
+    generated.databases.drop_base()
 
 
 class Damaged:
-    """A copy of the seeded data that a test damages with SQL, then validates."""
+    """A copy of the generated data that a test damages with SQL, then validates."""
 
-    def __init__(self, seeded: SeededDatabases):
-        self.seeded = seeded
-        self.name, self.url = seeded.clone()
+    def __init__(self, generated: Generated):
+        self.generated = generated
+        self.name, self.url = generated.databases.clone()
         self.connection = psycopg.connect(self.url, autocommit=True)
 
     def execute(self, statement: str) -> int:
@@ -41,13 +54,13 @@ class Damaged:
         return self.connection.execute(query).fetchone()
 
     def newly_failing(self) -> dict:
-        """Check name -> failing findings, for the checks that passed before the damage."""
+        """Check name -> failing findings, for the checks that passed on the data as generated."""
         return {name: findings for name, findings in failing_checks(self.url).items()
-                if name not in self.seeded.failing_as_generated}
+                if name not in self.generated.failing_as_generated}
 
     def close(self) -> None:
         self.connection.close()
-        self.seeded.drop(self.name)
+        self.generated.databases.drop(self.name)
 
 
 @pytest.fixture
