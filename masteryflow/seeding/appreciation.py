@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import accumulate
 
 from masteryflow.seeding.clock import AS_OF, DAY, HOUR, MINUTE, ts
+from masteryflow.seeding.rules import NULL
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import World
 
@@ -33,7 +34,7 @@ def build_ratings(world: World) -> None:
         if updated != created:
             stars = max(1, min(5, stars + rng.choice((-1, 1))))   # re-rating replaces the stars
             world.scenarios["C1_rerated"] += 1
-        review = " ".join(rng.sample(world.pools.sentences, rng.randint(1, 2))) if rng.random() < 0.4 else None
+        review = " ".join(rng.sample(world.pools.sentences, rng.randint(1, 2))) if rng.random() < 0.4 else NULL
         workflow.stars.append(stars)
         world.ratings.append((str(number), str(workflow_id), str(user_id), str(stars), review, ts(created), ts(updated)))
     world.scenarios["C1"] = len(world.ratings)

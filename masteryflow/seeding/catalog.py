@@ -6,6 +6,7 @@ import re
 
 from masteryflow.seeding.clock import AS_OF, DAY, epoch, ts
 from masteryflow.seeding.pools import WORKFLOW_THEMES
+from masteryflow.seeding.rules import NULL
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import Workflow, World
 
@@ -70,7 +71,7 @@ def slug_of(name: str) -> str:
 
 
 def category_rows(world: World) -> list[tuple]:
-    return [(str(i), None if parent is None else str(parent), name, slug) for i, parent, name, slug in world.categories]
+    return [(str(i), NULL if parent is None else str(parent), name, slug) for i, parent, name, slug in world.categories]
 
 
 def workflow_rows(world: World) -> list[tuple]:
@@ -81,14 +82,14 @@ def workflow_rows(world: World) -> list[tuple]:
             str(w.id), str(w.author.id), str(w.category_id), w.title, w.slug, w.description, str(w.price_cents),
             w.status, w.n8n_workflow_id, average_rating(w.stars), str(rating_count), str(w.favorite_count),
             str(w.execution_count), str(w.error_count), ts(w.created_at),
-            None if w.published_at is None else ts(w.published_at),
+            NULL if w.published_at is None else ts(w.published_at),
         ))
     return rows
 
 
-def average_rating(stars: list[int]) -> str | None:
+def average_rating(stars: list[int]) -> str:
     """numeric(3,2) as PostgreSQL rounds avg(stars): to the cent, halves away from zero."""
     if not stars:
-        return None
+        return NULL
     hundredths = (200 * sum(stars) + len(stars)) // (2 * len(stars))
     return f"{hundredths // 100}.{hundredths % 100:02d}"

@@ -25,7 +25,8 @@ RUNS_FROM = epoch(2026, 9, 1)         # executions cover the three months before
 CALENDAR_FROM = epoch(2026, 1, 1)
 
 _DAYS = [datetime.fromtimestamp(CALENDAR_FROM + i * DAY, timezone.utc).strftime("%Y-%m-%d") for i in range(800)]
-_CLOCK = [f" {h:02d}:{m:02d}" for h in range(24) for m in range(60)]
+_CLOCK = [f" {h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
+_SECONDS = [f"{s:02d}+00" for s in range(60)]
 _MONTH_STARTS = [epoch(2026 + (m // 12), m % 12 + 1) for m in range(24)]
 
 
@@ -33,12 +34,14 @@ def ts(seconds: int) -> str:
     """timestamptz literal for COPY, e.g. '2026-10-05 13:45:12+00'."""
     day, rest = divmod(seconds - CALENDAR_FROM, DAY)
     minute, second = divmod(rest, 60)
-    return f"{_DAYS[day]}{_CLOCK[minute]}:{second:02d}+00"
+    return _DAYS[day] + _CLOCK[minute] + _SECONDS[second]
 
 
 def ts_ms(millis: int) -> str:
     seconds, ms = divmod(millis, 1000)
-    return f"{ts(seconds)[:-3]}.{ms:03d}+00"
+    day, rest = divmod(seconds - CALENDAR_FROM, DAY)
+    minute, second = divmod(rest, 60)
+    return f"{_DAYS[day]}{_CLOCK[minute]}{second:02d}.{ms:03d}+00"
 
 
 def date(seconds: int) -> str:

@@ -51,31 +51,35 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"seed: {message}", file=sys.stderr, flush=True)
 
-    if args.database_url and not args.force:
-        try:
-            guard.check_target(args.database_url)  # refuse before spending time on generation
-        except guard.Refused as refusal:
-            return fail(f"refused: {refusal}", EXIT_REFUSED)
-    dataset = generate(args.seed, args.scale, progress)
+    session = None
     try:
+        if args.database_url:
+            session = loader.LoadSession(args.database_url, force=args.force, progress=progress)
+        dataset = generate(args.seed, args.scale, progress, on_block=session.add if session else lambda block: None)
         manifest = write_files(dataset, args.out, force=args.force)
+        progress(f"wrote {len(dataset.files)} files and manifest.json to {args.out} "
+                 f"({time.perf_counter() - started:.2f} s)")
+        if session:
+            session.finish([block for blocks in dataset.files.values() for block in blocks], manifest)
     except OutputError as error:
-        return fail(str(error), EXIT_BAD_INPUT)
-    progress(f"wrote {len(dataset.files)} files and manifest.json to {args.out} ({time.perf_counter() - started:.2f} s)")
-    if args.database_url:
-        try:
-            loader.load(dataset, manifest, args.database_url, force=args.force, progress=progress)
-        except guard.Refused as refusal:
-            return fail(f"refused: {refusal}", EXIT_REFUSED)
-        except loader.Unreachable as error:
-            return fail(str(error), EXIT_UNREACHABLE)
-        except loader.LoadFailed as error:
-            return fail(str(error), EXIT_LOAD_FAILED)
+        return abandon(session, str(error), EXIT_BAD_INPUT)
+    except guard.Refused as refusal:
+        return fail(f"refused: {refusal}", EXIT_REFUSED)
+    except loader.Unreachable as error:
+        return fail(str(error), EXIT_UNREACHABLE)
+    except loader.LoadFailed as error:
+        return fail(str(error), EXIT_LOAD_FAILED)
     total = manifest["total_rows"]
     seconds = time.perf_counter() - started
     print(f"{total:,} rows in {len(dataset.files)} files{' loaded' if args.database_url else ''} "
           f"in {seconds:.2f} s ({total / seconds:,.0f} rows/s); manifest: {args.out / 'manifest.json'}")
     return 0
+
+
+def abandon(session, message: str, code: int) -> int:
+    if session:
+        session.abort()
+    return fail(message, code)
 
 
 def fail(message: str, code: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import accumulate
 
 from masteryflow.seeding.clock import AS_OF, DAY, HOUR, MINUTE, ts
-from masteryflow.seeding.rules import MODERATION_THRESHOLD
+from masteryflow.seeding.rules import MODERATION_THRESHOLD, NULL
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import World, number_by_time
 
@@ -84,9 +84,9 @@ def hide(world: World, rng, comment: Comment, report_times: list[int], moderator
 
 def comment_rows(world: World) -> list[tuple]:
     return [
-        (str(c.id), str(c.workflow.id), str(c.author.id), None if c.parent is None else str(c.parent.id), c.body,
-         c.status, ts(c.created_at), ts(c.updated_at), None if c.moderated_at is None else ts(c.moderated_at),
-         None if c.moderator is None else str(c.moderator.id))
+        (str(c.id), str(c.workflow.id), str(c.author.id), NULL if c.parent is None else str(c.parent.id), c.body,
+         c.status, ts(c.created_at), ts(c.updated_at), NULL if c.moderated_at is None else ts(c.moderated_at),
+         NULL if c.moderator is None else str(c.moderator.id))
         for c in world.comments
     ]
 

@@ -40,8 +40,9 @@ class Requests:
         self.free_cumulative = list(accumulate(w.popularity for w in self.free))
 
     def request(self, user, workflow, at: int) -> None:
-        mode = self.rng.choices(("webhook", "trigger", "manual"), (6, 3, 1))[0]
-        self.world.executions.append(Execution(user, workflow, at * 1000 + self.rng.randrange(1000), mode))
+        draw = self.rng.random()
+        mode = "webhook" if draw < 0.6 else "trigger" if draw < 0.9 else "manual"
+        self.world.executions.append(Execution(user, workflow, at * 1000 + int(draw * 1e7) % 1000, mode))
 
     def moment(self, after: int, before: int = AS_OF) -> int:
         """A moment in (after, before) on the daily cycle: a day, then an hour weighted by load."""
@@ -49,7 +50,8 @@ class Requests:
         if first_day > last_day:
             return self.rng.randrange(after, before)
         hour = bisect_right(HOUR_CUMULATIVE, self.rng.random() * HOUR_CUMULATIVE[-1])
-        return RUNS_FROM + self.rng.randint(first_day, last_day) * DAY + hour * HOUR + self.rng.randrange(HOUR)
+        day = first_day + int(self.rng.random() * (last_day - first_day + 1))
+        return RUNS_FROM + day * DAY + hour * HOUR + int(self.rng.random() * HOUR)
 
     def free_workflow(self):
         return self.rng.choices(self.free, cum_weights=self.free_cumulative)[0]

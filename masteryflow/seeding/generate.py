@@ -15,9 +15,10 @@ from masteryflow.seeding.world import World
 
 # Recipes in causal order: each may read what the ones before it built.
 RECIPES = (
+    ("workers", workers.define_workers),
+    ("worker samples", workers.build_worker_samples),
     ("users", users.build_users),
     ("catalog", catalog.build_catalog),
-    ("workers", workers.define_workers),
     ("subscriptions", subscriptions.build_subscriptions),
     ("purchases", purchases.build_purchases),
     ("executions", executions.build_executions),
@@ -26,8 +27,20 @@ RECIPES = (
     ("comments", comments.build_comments),
     ("ratings", appreciation.build_ratings),
     ("favorites", appreciation.build_favorites),
-    ("worker samples", workers.build_worker_samples),
 )
+
+# recipe -> tables whose rows are final once it has run (they can be loaded while the rest is built)
+FINAL_AFTER = {
+    "worker samples": ("worker_performance_logs",),
+    "catalog": ("workflow_categories",),
+    "subscriptions": ("users", "subscriptions"),
+    "purchases": ("orders", "payments", "transactions"),
+    "outcomes": ("executions",),
+    "usage": ("usage_logs",),
+    "comments": ("comments", "comment_reports"),
+    "ratings": ("ratings",),
+    "favorites": ("favorites", "workflows", "activities"),
+}
 
 ROWS_OF: dict[str, Callable[[World], list[tuple]]] = {
     "users": users.user_rows,
@@ -60,16 +73,22 @@ class Dataset:
         return {block.table: block.rows for blocks in self.files.values() for block in blocks}
 
 
-def generate(seed: int, scale: float, progress: Callable[[str], None] = lambda message: None) -> Dataset:
+def generate(seed: int, scale: float, progress: Callable[[str], None] = lambda message: None,
+             on_block: Callable[[Block], None] = lambda block: None) -> Dataset:
+    """Build and render everything; each table's block goes to on_block as soon as it is final."""
     started = time.perf_counter()
     world = World(seed, scale, draw_pools(seed))
+    blocks = {"plans": plans_block()}
+    on_block(blocks["plans"])
     for name, recipe in RECIPES:
         recipe(world)
+        for table in FINAL_AFTER.get(name, ()):
+            blocks[table] = copy_block(table, ROWS_OF[table](world))
+            on_block(blocks[table])
         progress(f"built {name} ({time.perf_counter() - started:.2f} s)")
     dataset = Dataset(seed, scale, scenarios=scenario_counts(world))
     for file_name, tables in FILES.items():
-        dataset.files[file_name] = [plans_block() if table == "plans" else copy_block(table, ROWS_OF[table](world))
-                                    for table in tables]
+        dataset.files[file_name] = [blocks[table] for table in tables]
     progress(f"rendered {sum(dataset.row_counts.values()):,} rows ({time.perf_counter() - started:.2f} s)")
     return dataset
 

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from masteryflow.seeding.clock import ts
+from masteryflow.seeding.rules import NULL
 from masteryflow.seeding.world import World, number_by_time
 
 
-def _id(entity) -> str | None:
-    return None if entity is None else str(entity.id)
+def _id(entity) -> str:
+    return NULL if entity is None else str(entity.id)
 
 
-def _ts(moment: int | None) -> str | None:
-    return None if moment is None else ts(moment)
+def _ts(moment: int | None) -> str:
+    return NULL if moment is None else ts(moment)
 
 
 def order_rows(world: World) -> list[tuple]:
     return [
-        (str(o.id), o.kind, o.purpose, str(o.buyer.id), _id(o.workflow), o.tier, _id(o.subscription),
+        (str(o.id), o.kind, o.purpose, str(o.buyer.id), _id(o.workflow), o.tier or NULL, _id(o.subscription),
          str(o.list_price_cents), str(o.discount_cents), str(o.amount_due_cents), str(o.amount_paid_cents),
          o.status, ts(o.created_at), _ts(o.paid_at), _ts(o.refunded_at))
         for o in world.orders
@@ -26,7 +27,7 @@ def order_rows(world: World) -> list[tuple]:
 def payment_rows(world: World) -> list[tuple]:
     return [
         (str(p.id), str(p.order.id), p.provider, p.reference, p.method, str(p.amount_cents), p.status,
-         p.failure_reason, str(p.attempt_number), ts(p.attempted_at), _ts(p.refunded_at))
+         p.failure_reason or NULL, str(p.attempt_number), ts(p.attempted_at), _ts(p.refunded_at))
         for p in world.payments
     ]
 

@@ -1,12 +1,17 @@
-"""Load a generated dataset into PostgreSQL: safety guard first, then everything in ONE transaction.
+"""Load generated data into PostgreSQL: safety guard first, then everything in ONE transaction.
 
-An empty database gets the schema first (masteryflow.db.apply_migrations). A failed load rolls
-back and leaves the data as it was. Each load is recorded in meta.seed_loads (schema 030).
+Blocks are copied by a background thread while the generator is still building later tables
+(PostgreSQL works on one core, Python on the other). Foreign keys and secondary indexes are
+checked after the copy (bulk.py). An empty database gets the schema first
+(masteryflow.db.apply_migrations). A failed load rolls back and leaves the data as it was.
+Each load is recorded in meta.seed_loads (schema 030).
 """
 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from typing import Callable
 
@@ -15,9 +20,9 @@ from psycopg import sql
 
 from masteryflow import db
 from masteryflow.config import mask_url
-from masteryflow.seeding import guard
-from masteryflow.seeding.generate import Dataset
+from masteryflow.seeding import bulk, guard
 from masteryflow.seeding.layout import COPIED_TABLES
+from masteryflow.seeding.render import Block
 
 CONNECT_TIMEOUT_SECONDS = 3
 CHUNK = 1 << 22
@@ -59,32 +64,73 @@ def prepare(url: str, force: bool) -> bool:
     return replacing
 
 
-def load(dataset: Dataset, manifest: dict, url: str, force: bool = False,
-         progress: Callable[[str], None] = lambda message: None) -> None:
-    replacing = prepare(url, force)
-    started = time.perf_counter()
-    try:
-        with connect(url) as conn:
-            conn.execute("SET LOCAL synchronous_commit TO off")
+class LoadSession:
+    """One transaction: open it, add blocks in any order while generating, then finish or abort."""
+
+    def __init__(self, url: str, force: bool = False, progress: Callable[[str], None] = lambda message: None):
+        replacing = prepare(url, force)
+        self.progress, self.started = progress, time.perf_counter()
+        self.conn = connect(url)
+        self.cursor = self.conn.cursor()
+        self.failure: Exception | None = None
+        self.pending: queue.Queue[Block | None] = queue.Queue()
+        try:
+            self.cursor.execute("SET LOCAL synchronous_commit TO off")
             if replacing:
                 tables = sql.SQL(", ").join(sql.Identifier(table) for table in COPIED_TABLES)
-                conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
-            with conn.cursor() as cursor:
-                for file_name, blocks in dataset.files.items():
-                    for block in blocks:
-                        copy_in(cursor, block)
-                    for block in blocks:
-                        if block.setval:
-                            cursor.execute(block.setval)
-                    progress(f"loaded {file_name} ({time.perf_counter() - started:.2f} s)")
-                cursor.execute(
-                    "INSERT INTO meta.seed_loads (seed, scale, row_counts, manifest) VALUES (%s, %s, %s, %s)",
-                    (dataset.seed, dataset.scale, json.dumps(dataset.row_counts), json.dumps(manifest)))
-    except psycopg.Error as error:
-        raise LoadFailed(f"the database rejected the data, nothing was changed: {first_line(error)}") from None
+                self.cursor.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
+            self.restore = bulk.defer_keys(self.cursor, COPIED_TABLES)
+        except psycopg.Error as error:
+            self.abort()
+            raise LoadFailed(f"cannot prepare the load, nothing was changed: {first_line(error)}") from None
+        self.copier = threading.Thread(target=self.copy_pending, name="seed-copy", daemon=True)
+        self.copier.start()
+
+    def add(self, block: Block) -> None:
+        self.pending.put(block)
+
+    def copy_pending(self) -> None:
+        while (block := self.pending.get()) is not None:
+            if self.failure is None:
+                try:
+                    copy_in(self.cursor, block)
+                except psycopg.Error as error:
+                    self.failure = error
+
+    def finish(self, blocks: list[Block], manifest: dict) -> None:
+        """Wait for the copy, set sequences, check keys, record the load, commit."""
+        self.pending.put(None)
+        self.copier.join()
+        try:
+            if self.failure is not None:
+                raise self.failure
+            self.progress(f"copied {manifest['total_rows']:,} rows ({time.perf_counter() - self.started:.2f} s)")
+            for block in blocks:
+                if block.setval:
+                    self.cursor.execute(block.setval)
+            bulk.restore_keys(self.cursor, self.restore)
+            self.progress(f"indexes rebuilt, foreign keys checked ({time.perf_counter() - self.started:.2f} s)")
+            self.cursor.execute(
+                "INSERT INTO meta.seed_loads (seed, scale, row_counts, manifest) VALUES (%s, %s, %s, %s)",
+                (manifest["seed"], manifest["scale"], json.dumps(manifest["row_counts"]), json.dumps(manifest)))
+            self.conn.commit()
+        except psycopg.Error as error:
+            self.abort()
+            raise LoadFailed(f"the database rejected the data, nothing was changed: {first_line(error)}") from None
+        self.conn.close()
+
+    def abort(self) -> None:
+        if self.copier_running():
+            self.pending.put(None)
+            self.copier.join()
+        self.conn.rollback()
+        self.conn.close()
+
+    def copier_running(self) -> bool:
+        return hasattr(self, "copier") and self.copier.is_alive()
 
 
-def copy_in(cursor: psycopg.Cursor, block) -> None:
+def copy_in(cursor: psycopg.Cursor, block: Block) -> None:
     if block.table == "plans":
         cursor.execute(block.statement)
         return

@@ -1,4 +1,4 @@
-"""COPY text: rows of strings (None = NULL) to the text format PostgreSQL's COPY reads.
+"""COPY text: rows of strings (NULL = SQL NULL) to the text format PostgreSQL's COPY reads.
 
 Values are made COPY-safe where they are created (pools.copy_safe), so rendering is a join.
 """
@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from masteryflow.seeding.layout import COLUMNS, FILES
-from masteryflow.seeding.rules import PLANS
+from masteryflow.seeding.rules import NULL, PLANS
 
-NULL = "\\N"
 PLAN_COLUMNS = ("tier", "display_name", "rank", "monthly_price_cents", "price_is_negotiated",
                 "executions_per_month", "queue_priority", "run_timeout_seconds", "marketplace_discount_percent")
 
@@ -33,8 +32,9 @@ class Block:
 
 
 def copy_block(table: str, rows: list[tuple]) -> Block:
-    lines = ["\t".join([NULL if value is None else value for value in row]) for row in rows]
-    data = ("\n".join(lines) + "\n").encode() if lines else b""
+    """rows: tuples of strings (NULL for SQL NULL), or lines already joined."""
+    lines = rows if rows and isinstance(rows[0], str) else map("\t".join, rows)
+    data = ("\n".join(lines) + "\n").encode() if rows else b""
     columns = ", ".join(COLUMNS[table].split())
     return Block(table, f"COPY {table} ({columns}) FROM STDIN", data, len(rows))
 

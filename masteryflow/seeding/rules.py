@@ -32,6 +32,7 @@ REFUND_WINDOW_DAYS = 14
 GRACE_PERIOD_DAYS = 7
 AUTHOR_PAYOUT_PERCENT = 70
 MODERATION_THRESHOLD = 3
+NULL = "\\N"  # how COPY text spells SQL NULL; row builders put it where a value is missing
 
 
 def round_half_up(numerator: int, denominator: int) -> int:

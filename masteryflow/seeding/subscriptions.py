@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from masteryflow.seeding.billing import Billing
 from masteryflow.seeding.clock import AS_OF, DAY, HOUR, MINUTE, add_month, epoch, ts
-from masteryflow.seeding.rules import GRACE_PERIOD_DAYS, PLANS, prorated_upgrade_cents
+from masteryflow.seeding.rules import GRACE_PERIOD_DAYS, NULL, PLANS, prorated_upgrade_cents
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import Subscription, User, World, number_by_time
 
@@ -219,8 +219,8 @@ def replay_some_confirmations(journeys: Journeys) -> None:
 def subscription_rows(world: World) -> list[tuple]:
     return [
         (str(s.id), str(s.user.id), s.tier, s.status, str(s.monthly_price_cents), ts(s.period_start),
-         ts(s.period_end), "t" if s.cancel_at_period_end else "f", s.scheduled_tier,
-         None if s.past_due_since is None else ts(s.past_due_since), ts(s.started_at),
-         None if s.ended_at is None else ts(s.ended_at))
+         ts(s.period_end), "t" if s.cancel_at_period_end else "f", s.scheduled_tier or NULL,
+         NULL if s.past_due_since is None else ts(s.past_due_since), ts(s.started_at),
+         NULL if s.ended_at is None else ts(s.ended_at))
         for s in world.subscriptions
     ]

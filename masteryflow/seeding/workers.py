@@ -19,26 +19,29 @@ def define_workers(world: World) -> None:
 
 
 def build_worker_samples(world: World) -> None:
-    """Samples in time order: every interval, one row per worker."""
+    """COPY lines in time order: every interval, one sample per worker (the biggest table)."""
     rng = stream(world.seed, "worker_performance_logs")
     per_worker = world.volume("worker_samples") // WORKER_COUNT
     first = AS_OF - per_worker * INTERVAL_SECONDS
-    setups = [((worker_id, host, N8N_VERSION, str(concurrency)), concurrency, rng.randrange(180, 260) * 1_048_576)
+    setups = [(f"{worker_id}\t{host}\t{N8N_VERSION}\t{concurrency}", concurrency, rng.randrange(180, 260) * 1_048_576)
               for (worker_id, host), concurrency in zip(world.workers, rng.choices((5, 10, 20), k=WORKER_COUNT))]
-    rows = world.worker_rows
+    lines, random = world.worker_rows, rng.random
+    number = 0
     for step in range(per_worker):
         at = first + step * INTERVAL_SECONDS
         sampled_at, hour_load = ts(at), HOURLY_LOAD[at // HOUR % 24] / PEAK_LOAD
         for prefix, concurrency, base_rss in setups:
-            load = hour_load * rng.random()
+            number += 1
+            load = hour_load * random()
             running = int(concurrency * load + 0.5)
-            waiting = int(rng.expovariate(1.0) * 30 * load) if running == concurrency else 0
-            completed = int(running * rng.uniform(0.5, 3.0))
-            rows.append((*prefix, str(running), str(completed), str(completed // 25), str(waiting),
-                         str(running + waiting // 4), str(base_rss + running * 9_437_184 + rng.randrange(4_194_304)),
-                         f"{4 + load * 85 + rng.random() * 6:.2f}", "t" if rng.random() > 0.002 else "f",
-                         INTERVAL, sampled_at))
+            waiting = int(random() * 60 * load) if running == concurrency else 0
+            completed = int(running * (0.5 + 2.5 * random()))
+            rss = base_rss + running * 9_437_184 + int(random() * 4_194_304)
+            ready = "t" if random() > 0.002 else "f"
+            lines.append(f"{number}\t{prefix}\t{running}\t{completed}\t{completed // 25}\t{waiting}\t"
+                         f"{running + waiting // 4}\t{rss}\t{4 + load * 85 + random() * 6:.2f}\t{ready}\t"
+                         f"{INTERVAL}\t{sampled_at}")
 
 
-def worker_rows(world: World) -> list[tuple]:
-    return [(str(number), *row) for number, row in enumerate(world.worker_rows, 1)]
+def worker_rows(world: World) -> list[str]:
+    return world.worker_rows
