@@ -55,9 +55,9 @@ class SeededDatabases:
         self.clones = 0
 
     def create_base(self) -> str:
-        template = db.ensure_template(self.server_url)
+        """An empty database the generator migrates and loads (no shared template involved)."""
         db.drop_database(self.server_url, self.base)
-        url = db.create_database(self.server_url, self.base, template=template)
+        url = db.create_database(self.server_url, self.base)
         with tempfile.TemporaryDirectory(prefix="mf-valid-seed-") as out_dir:
             generate_files(self.seed, self.scale, Path(out_dir), url)
         self.url = url

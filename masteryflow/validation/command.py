@@ -26,7 +26,7 @@ def register(subparsers) -> None:
         description="Exit status 0 when every check passes, 1 otherwise (also when the database cannot be checked).")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: $MASTERYFLOW_DATABASE_URL)")
     parser.add_argument("--scale", type=positive_scale,
-                        help="scale the data was generated at (default: users / 1,000, rounded)")
+                        help="scale the data was generated at (default: the last recorded seed load, else users / 1,000)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--verbose", action="store_true", help="list passing checks too")
     parser.set_defaults(handler=run)

@@ -19,6 +19,7 @@ from masteryflow.validation.findings import Check, CheckResult, Probe, could_not
 
 CONNECT_TIMEOUT_SECONDS = 5
 PARALLEL_CONNECTIONS = 4
+REFERENCE_PREFIX = "mf_valid_reference"
 
 
 class CannotValidate(RuntimeError):
@@ -56,9 +57,10 @@ def require_masteryflow(connection: psycopg.Connection, url: str) -> None:
 
 
 def reference_schema(url: str) -> tuple[Catalog | None, str]:
-    """The catalog of a fresh migration of schema/: the migrated template database on the same server."""
+    """The catalog of a fresh migration of schema/, kept on the same server as a database named after
+    the schema's fingerprint (built once per schema version, like the test suite's template, but its own)."""
     try:
-        template = db.ensure_template(url)
+        template = db.ensure_template(url, prefix=REFERENCE_PREFIX)
         with psycopg.connect(db.with_database(url, template), connect_timeout=CONNECT_TIMEOUT_SECONDS) as reference:
             return read_catalog(reference), f"fresh migration of schema/ (database {template})"
     except (psycopg.Error, db.MigrationError) as problem:

@@ -69,6 +69,11 @@ def users_per_tier(probe: Probe) -> Finding:
 
 
 def infer_scale(probe: Probe) -> float:
-    """The scale the users table was generated at: users / 1,000, rounded to a whole number (at least 1)."""
+    """The scale of the last load the generator recorded (meta.seed_loads); without one,
+    users / 1,000 rounded to a whole number (at least 1)."""
+    if probe.value("SELECT to_regclass('meta.seed_loads') IS NOT NULL"):
+        recorded = probe.rows("SELECT scale FROM meta.seed_loads ORDER BY id DESC LIMIT 1")
+        if recorded:
+            return float(recorded[0][0])
     users = probe.value("SELECT count(*) FROM users")
     return float(max(1, round(users / ROWS_AT_SCALE_1["users"])))
