@@ -88,10 +88,12 @@ class Requests:
 
     def everyday(self, users: list, count: int) -> None:
         """The bulk: active users weighted by how busy they are, workflows by popularity (Zipf)."""
-        busy = list(accumulate(self.rng.paretovariate(1.2) for _ in users))
+        busy = list(accumulate(self.rng.paretovariate(2.0) for _ in users))
         chosen_users = self.rng.choices(users, cum_weights=busy, k=count)
         chosen_workflows = self.rng.choices(self.runnable, cum_weights=self.runnable_cumulative, k=count)
         for user, workflow in zip(chosen_users, chosen_workflows):
+            if self.rng.random() < 0.25:
+                workflow = self.runnable[int(self.rng.random() * len(self.runnable))]  # browsing the long tail
             if workflow.price_cents and user.final_tier != "vip" and self.rng.random() < 0.9:
                 workflow = self.free_workflow()  # most people run what they may run
             opens = max(RUNS_FROM, user.signed_up_at, workflow.published_at) + HOUR
