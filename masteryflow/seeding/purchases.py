@@ -22,14 +22,15 @@ def build_purchases(world: World) -> None:
               and u.journey not in ("pro_heavy", "quota_hitter")]  # their months are counted exactly
     paid_workflows = [w for w in world.workflows if w.price_cents > 0 and w.published_at is not None]
     weights = [w.popularity for w in paid_workflows]
+    subscribers = [u for u in buyers if u.tier in ("pro", "premium")]  # they buy with their tier discount
     for _ in range(world.volume("orders") - len(world.orders)):
-        buyer = rng.choice(buyers)
+        buyer = rng.choice(subscribers if rng.random() < 0.5 else buyers)
         workflow = rng.choices(paid_workflows, weights)[0]
-        opens = max(buyer.signed_up_at, workflow.published_at) + HOUR
+        opens = max(buyer.tier_starts[-1], workflow.published_at) + HOUR
         closes = min(AS_OF, workflow.archived_at or AS_OF) - 2 * HOUR
         if opens >= closes or (buyer.id, workflow.id) in world.purchases:
             buyer, workflow = fallback_pair(world, rng, buyers, paid_workflows)
-            opens, closes = max(buyer.signed_up_at, workflow.published_at) + HOUR, AS_OF - 2 * HOUR
+            opens, closes = max(buyer.tier_starts[-1], workflow.published_at) + HOUR, AS_OF - 2 * HOUR
         at = rng.randrange(opens, closes)
         purchase(world, billing, rng, buyer, workflow, at, rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0])
     number_by_time(world.orders, lambda o: o.created_at)
@@ -42,7 +43,7 @@ def fallback_pair(world, rng, buyers, workflows):
     lasting = [w for w in workflows if w.archived_at is None and w.published_at < AS_OF - 5 * DAY]
     while True:
         buyer, workflow = rng.choice(buyers), rng.choice(lasting)
-        if (buyer.id, workflow.id) not in world.purchases and max(buyer.signed_up_at, workflow.published_at) < AS_OF - 4 * HOUR:
+        if (buyer.id, workflow.id) not in world.purchases and max(buyer.tier_starts[-1], workflow.published_at) < AS_OF - 4 * HOUR:
             return buyer, workflow
 
 
