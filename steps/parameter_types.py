@@ -107,4 +107,14 @@ def parse_reason(text: str) -> str:
 
 parse_reason.pattern = r"[a-z]+(?: [a-z]+)*"
 
+
+def one_of(*choices: str):
+    """A parameter type accepting exactly these phrases (register it where it is used)."""
+    def parse(text: str) -> str:
+        return text
+
+    parse.pattern = "|".join(choices)
+    return parse
+
+
 register_type(Title=parse_quoted, Text=parse_quoted, Month=parse_month, Duration=parse_duration, Reason=parse_reason)

@@ -9,7 +9,7 @@ import psycopg
 
 REFUSAL_SQLSTATE = "MF000"  # schema/007: fail(code, sentence)
 BUSINESS_TABLES = ("users", "subscriptions", "orders", "payments", "transactions", "activities",
-                   "workflows", "executions", "usage_logs")
+                   "workflows", "executions", "usage_logs", "comments", "comment_reports", "ratings", "favorites")
 
 
 @dataclass(frozen=True)
