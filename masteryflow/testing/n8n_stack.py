@@ -89,16 +89,35 @@ def start_stack(server_url: str, redis_url: str, databases: DatabaseFactory, wor
     settings = load_settings(env)
     runtime = n8n_runtime.find_runtime()
     state_dir = Path(tempfile.mkdtemp(prefix=f"mf-wk-{tag}-"))
-    install_fixtures(runtime, settings, state_dir / "cli")
     main = N8nProcess.main(runtime, settings, state_dir / "main")
-    main.start()
     side = LocalWorkerSide.build(runtime, settings, state_dir / "local")
-    side.start()
-    main.wait_ready()
-    wait_for_webhooks(db.with_database(server_url, n8n_database), len(WEBHOOK_PATHS))
-    for worker in side.supervisor.workers.values():
-        worker.wait_ready()
-    return N8nStack(server_url, env, settings, platform, main, side, state_dir, time.monotonic() - started)
+    stack = N8nStack(server_url, env, settings, platform, main, side, state_dir, 0.0)
+    try:
+        install_fixtures(runtime, settings, state_dir / "cli")
+        main.start()
+        side.start()
+        main.wait_ready()
+        wait_for_webhooks(db.with_database(server_url, n8n_database), len(WEBHOOK_PATHS))
+        for worker in side.supervisor.workers.values():
+            worker.wait_ready()
+    except BaseException:
+        stop_stack(stack, databases)
+        raise
+    stack.started_seconds = time.monotonic() - started
+    return stack
+
+
+def n8n_stack_fixture(context, workers: int = 1):
+    """behave fixture: one real installation per feature (about 45 s to start)."""
+    stack = start_stack(context.services.database_url, context.redis_url, context.databases, workers=workers,
+                        concurrency=2, sample_interval=2, stuck_after=5)
+    context.n8n_stack = stack
+    yield stack
+    stop_stack(stack, context.databases)
+
+
+def n8n_stack_two_workers_fixture(context):
+    yield from n8n_stack_fixture(context, workers=2)
 
 
 def install_fixtures(runtime, settings: WorkerSettings, cli_dir: Path) -> None:

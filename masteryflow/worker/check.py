@@ -21,6 +21,7 @@ from masteryflow.worker.settings import WorkerSettings
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 MINIMUM_REDIS_MAJOR = 6
+MIN_REDACTED_LENGTH = 4  # masking every "x" in a message would garble it without protecting anything
 N8N_MIGRATIONS_OF_PINNED_VERSION = 270  # rows in n8n 2.40.7's `migrations` table
 N8N_TABLES = ("migrations", "execution_entity", "workflow_entity", "credentials_entity", "webhook_entity")
 PLATFORM_TABLES = ("plans", "users", "subscriptions", "workflow_categories", "workflows", "orders",
@@ -60,7 +61,7 @@ def render(findings: list[Finding]) -> str:
 def redact(finding: Finding, settings: WorkerSettings) -> Finding:
     """Belt and braces: no secret survives in a message, whatever a driver put into it."""
     secrets = [s.reveal() for s in (settings.encryption_key, settings.postgres.password,
-                                    settings.redis.password) if s]
+                                    settings.redis.password) if len(s) >= MIN_REDACTED_LENGTH]
     detail, fix = finding.detail, finding.fix
     for secret in secrets:
         detail, fix = detail.replace(secret, "***"), fix.replace(secret, "***")

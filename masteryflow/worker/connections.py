@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import psycopg
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from masteryflow.worker.settings import PostgresSettings, RedisSettings
 
 CONNECT_TIMEOUT_SECONDS = 3
 
 
-def redis_client(settings: RedisSettings, timeout: float = CONNECT_TIMEOUT_SECONDS) -> redis.Redis:
+def redis_client(settings: RedisSettings, timeout: float = CONNECT_TIMEOUT_SECONDS,
+                 retries: int = 0) -> redis.Redis:
+    """A client that fails after one timeout (redis-py otherwise retries, tripling the wait)."""
     return redis.Redis(host=settings.host, port=settings.port, db=settings.db,
                        username=settings.username or None, password=settings.password.reveal() or None,
                        ssl=settings.tls, socket_connect_timeout=timeout, socket_timeout=timeout,
-                       decode_responses=True)
+                       retry=Retry(NoBackoff(), retries), decode_responses=True)
 
 
 def postgres_sslmode(settings: PostgresSettings) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -100,6 +101,7 @@ class Monitor:
     def __init__(self, supervisor: Supervisor):
         self.supervisor = supervisor
         self.settings = supervisor.settings
+        self.platform_database_url = self.settings.platform_database_url
         self.redis = redis_client(self.settings.redis, timeout=2)
         self.queue = BullQueue(self.redis, self.settings.redis.prefix)
         self.stuck = StuckDetector(self.settings.local.stuck_after)
@@ -115,6 +117,7 @@ class Monitor:
         self.snapshot = Snapshot()
         self.last_sample_at = time.monotonic()
         self.host = socket.gethostname()
+        self._sampling = threading.Lock()
 
     @property
     def memory_budget_bytes(self) -> int:
@@ -125,7 +128,7 @@ class Monitor:
             conn.execute("SELECT 1")
 
     def _probe_platform_database(self) -> None:
-        with psycopg.connect(self.settings.platform_database_url, connect_timeout=2) as conn:
+        with psycopg.connect(self.platform_database_url, connect_timeout=2) as conn:
             conn.execute("SELECT 1")
 
     # --- observation -------------------------------------------------------------------------
@@ -173,6 +176,10 @@ class Monitor:
 
     def write_samples(self, supervisor: Supervisor | None = None) -> int:
         """One worker_performance_logs row per supervised worker; returns the rows written."""
+        with self._sampling:
+            return self._write_samples()
+
+    def _write_samples(self) -> int:
         now = time.monotonic()
         interval = max(now - self.last_sample_at, 0.001)
         self.last_sample_at = now
@@ -181,7 +188,7 @@ class Monitor:
         failed_ids = self._failed_among([eid for ids in finished.values() for eid in ids])
         rows = [self._sample_row(worker, snapshot, finished.get(worker.name, []), failed_ids, interval)
                 for worker in snapshot.workers]
-        with psycopg.connect(self.settings.platform_database_url, connect_timeout=3) as conn:
+        with psycopg.connect(self.platform_database_url, connect_timeout=3) as conn:
             with conn.cursor() as cursor:
                 cursor.executemany(INSERT_SAMPLE, rows)
         return len(rows)

@@ -21,8 +21,10 @@ def request_run(platform_db, user_id: int, workflow_id: int, mode: str = "webhoo
     return platform_db.execute("SELECT * FROM request_execution(%s, %s, %s)", (user_id, workflow_id, mode)).fetchone()
 
 
-def trigger_webhook(n8n_base_url: str, webhook_path: str, platform_execution_id: int, payload: dict | None = None,
-                    timeout: float = 120.0) -> requests.Response:
-    """POST to n8n's production webhook; with a 'last node' webhook n8n answers when the run ends."""
+def trigger_webhook(n8n_base_url: str, webhook_path: str, platform_execution_id: int | None,
+                    payload: dict | None = None, timeout: float = 120.0) -> requests.Response:
+    """POST to n8n's production webhook; with a 'last node' webhook n8n answers when the run ends.
+    Without a platform execution id the run is n8n's alone (nothing to record on the platform)."""
+    headers = {} if platform_execution_id is None else {RUN_HEADER: run_token(platform_execution_id)}
     return requests.post(f"{n8n_base_url.rstrip('/')}/webhook/{webhook_path}", json=payload or {},
-                         headers={RUN_HEADER: run_token(platform_execution_id)}, timeout=timeout)
+                         headers=headers, timeout=timeout)

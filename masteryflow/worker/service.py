@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
 from masteryflow.worker.http import HealthServer
 from masteryflow.worker.monitor import Monitor
 from masteryflow.worker.recorder import ExecutionRecorder
@@ -47,6 +49,18 @@ class LocalWorkerSide:
         self.http.start()
         self.supervisor.run_in_thread()
         log.info("health endpoint on %s", self.http.url)
+
+    def report_to(self, platform_database_url: str) -> None:
+        """Record executions and write samples into another platform database from now on; what
+        was counted so far is written to the previous one (or dropped if it is gone)."""
+        if platform_database_url == self.monitor.platform_database_url:
+            return
+        try:
+            self.monitor.write_samples()
+        except psycopg.Error:
+            log.info("previous platform database gone; its pending samples are dropped")
+        self.monitor.platform_database_url = platform_database_url
+        self.recorder.platform_database_url = platform_database_url
 
     def stop(self, timeout: float = 30.0) -> None:
         self.supervisor.shutdown(timeout)

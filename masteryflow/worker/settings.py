@@ -7,6 +7,7 @@ text form is masked: a settings object can be printed or logged safely.
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ class Secret(str):
         return format(str(self), spec)
 
     def reveal(self) -> str:
-        return str.__str__(self)
+        return "".join(self)  # a plain str holding the value
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class _Reader:
             value = float(raw)
         except ValueError:
             value = -1.0
-        if value <= 0:
+        if not math.isfinite(value) or value <= 0:
             self.problems.append(f"{name} must be a positive number of seconds, got {raw!r}")
             return default
         return value
