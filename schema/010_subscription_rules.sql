@@ -40,6 +40,15 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(cents / 100.0, 'FM999999990.00') || 
 CREATE FUNCTION entry_tier() RETURNS text
 LANGUAGE sql STABLE AS $$ SELECT tier FROM plans ORDER BY rank LIMIT 1 $$;
 
+-- Every operation happens at a stated moment.
+CREATE FUNCTION require_moment(at timestamptz) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF at IS NULL THEN
+        PERFORM fail('missing_time', 'the moment of the operation is required');
+    END IF;
+END $$;
+
 -- The user locked (lock_user), refused unless the account is active.
 CREATE FUNCTION lock_active_user(wanted_user_id bigint) RETURNS users
 LANGUAGE plpgsql AS $$
@@ -93,6 +102,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     new_user_id bigint;
 BEGIN
+    PERFORM require_moment(at);
     IF sign_up.email IS NULL OR sign_up.email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' THEN
         PERFORM fail('invalid_email', format('%L is not an email address', sign_up.email));
     END IF;
@@ -127,6 +137,7 @@ DECLARE
     price integer := wanted.monthly_price_cents;
     new_order_id bigint;
 BEGIN
+    PERFORM require_moment(at);
     PERFORM lock_active_user(buyer);
     IF wanted.price_is_negotiated THEN
         PERFORM fail('negotiated_tier', format('%s is sold as a negotiated contract, not at a list price', wanted.display_name));
@@ -173,6 +184,7 @@ DECLARE
     current subscriptions;
     current_plan plans;
 BEGIN
+    PERFORM require_moment(at);
     PERFORM lock_active_user(subscriber);
     current := live_subscription_of(subscriber);
     IF current.id IS NULL THEN
@@ -205,6 +217,7 @@ DECLARE
     next_plan plans;
     renewal_order_id bigint;
 BEGIN
+    PERFORM require_moment(at);
     SELECT * INTO sub FROM subscriptions WHERE id = renew_subscription.subscription_id;
     IF NOT FOUND THEN
         PERFORM fail('unknown_subscription', format('there is no subscription %s', renew_subscription.subscription_id));
@@ -258,6 +271,7 @@ DECLARE
     lapsed_at timestamptz;
     lapsed integer := 0;
 BEGIN
+    PERFORM require_moment(at);
     FOR candidate IN SELECT id, user_id FROM subscriptions
                       WHERE status = 'past_due' AND past_due_since + grace <= at ORDER BY id LOOP
         PERFORM lock_user(candidate.user_id);
@@ -284,6 +298,7 @@ DECLARE
     acted integer := expire_lapsed_subscriptions(at);
     due record;
 BEGIN
+    PERFORM require_moment(at);
     FOR due IN SELECT s.id FROM subscriptions s
                 WHERE s.status IN ('trialing', 'active') AND s.current_period_end <= at
                   AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.subscription_id = s.id AND o.purpose = 'renewal'

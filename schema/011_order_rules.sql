@@ -28,6 +28,7 @@ DECLARE
     amount integer;
     new_order_id bigint;
 BEGIN
+    PERFORM require_moment(at);
     SELECT * INTO listing FROM workflows WHERE id = workflow;
     IF NOT FOUND THEN
         PERFORM fail('unknown_workflow', format('there is no workflow %s', workflow));
@@ -65,6 +66,7 @@ DECLARE
     current subscriptions := live_subscription_of(buyer);
     new_order_id bigint;
 BEGIN
+    PERFORM require_moment(at);
     IF monthly_price_cents IS NULL OR monthly_price_cents < vip.monthly_price_cents THEN
         PERFORM fail('below_vip_minimum', format('a VIP contract costs at least %s a month',
                                                  format_money(vip.monthly_price_cents, vip.currency)));
@@ -103,6 +105,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     target orders := lock_order(order_id);
 BEGIN
+    PERFORM require_moment(at);
     IF target.status <> 'pending' THEN
         PERFORM fail('order_not_cancelable', format('order %s is %s; only an unpaid order can be canceled', target.id, target.status));
     ELSIF target.purpose = 'renewal' THEN

@@ -81,6 +81,7 @@ DECLARE
     target orders := lock_order(order_id);
     payment_id bigint := repeated_answer(target, provider_reference, 'succeeded', amount_cents);
 BEGIN
+    PERFORM require_moment(at);
     IF payment_id IS NOT NULL THEN
         RETURN payment_id;
     END IF;
@@ -118,6 +119,7 @@ DECLARE
     target orders := lock_order(order_id);
     payment_id bigint := repeated_answer(target, provider_reference, 'declined', amount_cents);
 BEGIN
+    PERFORM require_moment(at);
     IF payment_id IS NOT NULL THEN
         RETURN payment_id;
     END IF;
@@ -148,6 +150,7 @@ DECLARE
     target orders := lock_order(order_id);
     refund_window interval := setting_interval('refund_window');
 BEGIN
+    PERFORM require_moment(at);
     IF target.status = 'refunded' THEN
         PERFORM fail('already_refunded', format('order %s was already refunded on %s', target.id,
                                                 to_char(target.refunded_at AT TIME ZONE 'UTC', 'FMDD Mon YYYY')));
