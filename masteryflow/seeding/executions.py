@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 
-from masteryflow.seeding.clock import AS_OF, DAY, HOUR, HOURLY_LOAD, RUNS_FROM, epoch, month_start
+from masteryflow.seeding.clock import AS_OF, DAY, HOUR, HOURLY_LOAD, RUNS_FROM, add_month, epoch, month_start
 from masteryflow.seeding.rules import PLANS
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import World, number_by_time
@@ -19,7 +19,7 @@ AS_OF_MS = AS_OF * 1000
 
 
 class Execution:
-    __slots__ = ("id", "user", "workflow", "requested_ms", "mode", "tier", "status", "refusal_reason",
+    __slots__ = ("id", "user", "workflow", "requested_ms", "month", "mode", "tier", "status", "refusal_reason",
                  "started_ms", "finished_ms", "worker_id", "error_message", "failed_node")
 
     def __init__(self, user, workflow, requested_ms: int, mode: str) -> None:
@@ -54,7 +54,7 @@ class Requests:
         return RUNS_FROM + day * DAY + hour * HOUR + int(self.rng.random() * HOUR)
 
     def free_workflow(self):
-        return self.rng.choices(self.free, cum_weights=self.free_cumulative)[0]
+        return self.free[bisect_right(self.free_cumulative, self.rng.random() * self.free_cumulative[-1])]
 
     def heavy_month(self, user) -> None:
         """E6: a Pro user with 1,990 runs used, then a burst of concurrent requests: 10 fit."""
@@ -122,12 +122,16 @@ def build_executions(world: World) -> None:
 
 def admit_in_time_order(world: World) -> None:
     used: dict[tuple[int, int], int] = {}
+    month, next_month = 0, 0
     for run in world.executions:
         at = run.requested_ms // 1000
-        run.tier = tier = run.user.tier_at(at)
+        if at >= next_month:                       # runs come in time order: months change rarely
+            month, next_month = month_start(at), add_month(month_start(at))
+        user, run.month = run.user, month
+        run.tier = tier = user.tiers[0] if len(user.tiers) == 1 else user.tier_at(at)
         reason = refusal(world, run, at, tier)
         if reason is None:
-            key = (run.user.id, month_start(at))
+            key = (user.id, month)
             limit = PLANS[tier].executions_per_month
             if limit is not None and used.get(key, 0) >= limit:
                 reason = "quota_exceeded"
