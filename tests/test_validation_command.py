@@ -2,20 +2,14 @@
 
 import json
 import os
-import socket
 
 import pytest
 from hamcrest import assert_that, contains_string, equal_to, has_entries, not_, starts_with
 
 from masteryflow import db
+from masteryflow.services import free_port
 from masteryflow.testing.seeded_databases import run_masteryflow
 from validation_support import SERVER_URL, damaged, seeded  # noqa: F401
-
-
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -28,7 +22,7 @@ def empty_database():
 
 def test_unreachable_database_is_a_clear_message():
     finished = run_masteryflow("validate", "--database-url",
-                               f"postgresql://postgres:s3cret-pw@127.0.0.1:{unused_port()}/nowhere")
+                               f"postgresql://postgres:s3cret-pw@127.0.0.1:{free_port()}/nowhere")
     assert_that(finished.returncode, equal_to(1))
     assert_that(finished.stderr, starts_with("error: cannot reach the database postgresql://postgres:***@127.0.0.1:"))
     assert_that(finished.stderr, not_(contains_string("s3cret-pw")))

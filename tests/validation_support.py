@@ -72,7 +72,4 @@ def damaged(seeded):
 
 def failing_checks(url: str) -> dict:
     """Check name -> the messages (with examples) of its failing findings."""
-    validation = validate(url)
-    return {result.name: [" ".join([finding.message, *finding.examples]) for finding in result.findings
-                          if not (finding.passed or finding.skipped)]
-            for result in validation.results if not result.passed}
+    return validate(url).failures()

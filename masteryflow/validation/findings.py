@@ -19,10 +19,11 @@ class Finding:
     violations: int = 0
     examples: tuple[str, ...] = ()
     skipped: bool = False
+    measured: int | None = None  # a number the check found worth reporting (e.g. scenario histories)
 
     def as_dict(self) -> dict:
         return {"passed": self.passed, "skipped": self.skipped, "message": self.message,
-                "violations": self.violations, "examples": list(self.examples)}
+                "violations": self.violations, "examples": list(self.examples), "measured": self.measured}
 
 
 @dataclass
@@ -76,9 +77,6 @@ class CheckList:
     def add(self, function: Callable[[Probe], Finding | list[Finding]]):
         self.checks.append(Check(self.concern, function.__name__.replace("_", " "), function))
         return function
-
-    def extend(self, checks: list[Check]) -> None:
-        self.checks.extend(checks)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,12 @@ class Validation:
     def passed(self) -> bool:
         return all(result.passed for result in self.results)
 
+    def failures(self, selected=lambda result: True) -> dict[str, list[str]]:
+        """Check name -> each failing finding's message and examples, for the checks `selected` picks."""
+        return {result.name: [" ".join([finding.message, *finding.examples]) for finding in result.findings
+                              if not (finding.passed or finding.skipped)]
+                for result in self.results if selected(result) and not result.passed}
+
 
 def connect(url: str) -> psycopg.Connection:
     try:

@@ -31,8 +31,9 @@ def scenario_is_covered(scenario: Scenario, probe: Probe) -> Finding:
     count, examples = probe.violations(scenario.query)
     found = f"{count} histor{'y' if count == 1 else 'ies'}"
     if count >= MINIMUM_HISTORIES:
-        return Finding(True, found, 0, examples)
-    return Finding(False, f"{found}, expected at least {MINIMUM_HISTORIES} of: {scenario.history}", 1, examples)
+        return Finding(True, found, 0, examples, measured=count)
+    return Finding(False, f"{found}, expected at least {MINIMUM_HISTORIES} of: {scenario.history}", 1, examples,
+                   measured=count)
 
 
 def checks() -> list[Check]:
