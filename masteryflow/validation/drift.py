@@ -3,6 +3,7 @@ constraints, indexes, functions). One finding per kind of object, naming every d
 
 from __future__ import annotations
 
+from masteryflow import db
 from masteryflow.validation.catalog import Catalog, read_catalog
 from masteryflow.validation.findings import Check, Finding, Probe
 
@@ -31,11 +32,27 @@ def column_differences(expected: Catalog, live: Catalog) -> Finding:
                    len(changed), changed)
 
 
+def migrations_applied(probe: Probe) -> Finding:
+    """The migration files of schema/ against those the database recorded (name and checksum)."""
+    files = {migration.version: migration.checksum for migration in db.migrations()}
+    applied = dict(probe.rows("SELECT version, checksum FROM meta.schema_migrations"))
+    differences = tuple(
+        [f"{version} not applied" for version in sorted(files.keys() - applied.keys())]
+        + [f"{version} applied from another version of the file" for version in sorted(files.keys() & applied.keys())
+           if files[version] != applied[version]]
+        + [f"{version} applied but not in schema/" for version in sorted(applied.keys() - files.keys())])
+    if not differences:
+        return Finding(True, f"migrations applied: all {len(files)} files of schema/, unchanged")
+    return Finding(False, f"migrations applied: {len(differences)} differ from the files in schema/",
+                   len(differences), differences)
+
+
 def schema_matches_migrations(probe: Probe) -> list[Finding]:
     if probe.expected is None:
         return [Finding(False, "could not compare: no reference schema (see the first message)", skipped=True)]
     expected, live = probe.expected, read_catalog(probe.connection)
     return [
+        migrations_applied(probe),
         compare("tables", set(expected.tables), set(live.tables), str),
         compare("columns", set(expected.columns), set(live.columns), lambda c: f"column {c[0]}.{c[1]}"),
         column_differences(expected, live),

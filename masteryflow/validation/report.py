@@ -43,7 +43,7 @@ def concern_lines(concern: str, results: list[CheckResult], verbose: bool) -> li
 
 def coverage_line(results: list[CheckResult]) -> str:
     """'T1 612, T2 40, ...': the scenario code and the number of histories found."""
-    return "histories per scenario: " + ", ".join(f"{result.name.split()[0]} {result.findings[0].measured}"
+    return "histories per scenario: " + ", ".join(f"{result.name.split()[0]} {'?' if result.findings[0].measured is None else result.findings[0].measured}"
                                                   for result in results)
 
 
