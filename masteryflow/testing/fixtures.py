@@ -4,8 +4,11 @@ A fixture is a generator function taking behave's context: set-up before `yield`
 clean-up after. Areas add theirs to FIXTURE_REGISTRY.
 """
 
+from masteryflow.testing.n8n_stack import n8n_stack_fixture, n8n_stack_two_workers_fixture
 from masteryflow.testing.seeded_databases import seeded_database
 
 FIXTURE_REGISTRY: dict = {
     "fixture.seeded_database": seeded_database,
+    "fixture.n8n_stack": n8n_stack_fixture,
+    "fixture.n8n_stack_two_workers": n8n_stack_two_workers_fixture,
 }

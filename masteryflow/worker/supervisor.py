@@ -29,6 +29,10 @@ log = logging.getLogger("masteryflow.worker")
 RESTART_BACKOFF_SECONDS = (1, 2, 5, 10, 30)
 
 
+def first_line(problem: Exception) -> str:
+    return (str(problem).strip().splitlines() or [type(problem).__name__])[0]
+
+
 @dataclass
 class PeriodicTask:
     name: str
@@ -136,9 +140,10 @@ class Supervisor:
             task.next_due = now + task.every_seconds
             try:
                 task.run(self)
-            except Exception:  # one failing task must not stop supervision of the workers
+            except Exception as problem:  # one failing task must not stop supervision of the workers
                 task.failures += 1
-                log.exception("periodic task %s failed", task.name)
+                log.warning("periodic task %s failed: %s", task.name, first_line(problem))
+                log.debug("periodic task %s failed", task.name, exc_info=True)
 
     # --- the loop --------------------------------------------------------------------------
 

@@ -1,0 +1,22 @@
+"""Typed step parameters of the worker features (registered once, before the worker steps load)."""
+
+from behave import register_type
+
+from masteryflow.testing.worker_misconfiguration import MISCONFIGURATIONS
+from masteryflow.testing.worker_runs import TEST_WORKFLOWS
+
+
+def parse_misconfiguration(text: str):
+    return MISCONFIGURATIONS[text]
+
+
+parse_misconfiguration.pattern = "|".join(sorted(MISCONFIGURATIONS, key=len, reverse=True)).replace("'", "'")
+
+
+def parse_test_workflow(text: str) -> str:
+    return text.strip('"')
+
+
+parse_test_workflow.pattern = "|".join(f'"{title}"' for title in TEST_WORKFLOWS)
+
+register_type(Misconfiguration=parse_misconfiguration, TestWorkflow=parse_test_workflow)
