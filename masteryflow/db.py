@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -15,6 +16,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 MIGRATIONS_LOCK_KEY = 0x6D66_6D69  # advisory lock ids: "mfmi", "mfte"
 TEMPLATE_LOCK_KEY = 0x6D66_7465
+STALE_TEMPLATE_SECONDS = 24 * 3600
 
 CREATE_MIGRATIONS_TABLE = """
 CREATE SCHEMA IF NOT EXISTS meta;
@@ -148,14 +150,20 @@ def build_template(url: str, admin: psycopg.Connection, template: str) -> None:
     drop_database(url, building)
     apply_migrations(create_database(url, building))
     admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(building), sql.Identifier(template)))
+    admin.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+        sql.Identifier(template), sql.Literal(f"built {time.time():.0f}")))
 
 
 def drop_stale_templates(url: str, admin: psycopg.Connection, prefix: str, keep: str) -> None:
+    """Drop templates of other schema versions built over a day ago (a run still using one is younger)."""
     stale = admin.execute(
-        "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s", (prefix + "\\_%", keep)
+        """SELECT datname FROM pg_database
+            WHERE datname LIKE %s AND datname <> %s
+              AND coalesce(substring(shobj_description(oid, 'pg_database') FROM '^built (\\d+)$')::bigint, 0) < %s""",
+        (prefix + "\\_%", keep, time.time() - STALE_TEMPLATE_SECONDS),
     ).fetchall()
     for (name,) in stale:
         try:
             drop_database(url, name)
         except psycopg.Error:
-            pass  # still in use as a template by a run of an older checkout; dropped next time
+            pass  # in use right now; dropped next time
