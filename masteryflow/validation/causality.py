@@ -70,11 +70,13 @@ ORDERS = (
 
 
 def moments_in_order(order: Order, probe: Probe) -> Finding:
-    query = f"""SELECT '{order.later_table} id ' || l.id || ': {order.later_time} ' || l.{order.later_time}
-                       || ' is before {order.earlier_table} id ' || e.id || ' {order.earlier_time} ' || e.{order.earlier_time}
+    later, earlier = f"l.{order.later_time}", f"e.{order.earlier_time}"
+    query = f"""SELECT '{order.later_table} id ' || l.id || ': {order.later_time} ' || {later}
+                       || ' is before {order.earlier_table} id ' || e.id || ' {order.earlier_time} ' || {earlier}
                 FROM {order.later_table} l JOIN {order.earlier_table} e ON {order.join}
-                WHERE l.{order.later_time} < e.{order.earlier_time}"""
-    return rule(probe, query, holds=order.meaning, broken=f"{{n}} time(s) out of order: not always true that {order.meaning}")
+                WHERE {later} < {earlier}"""
+    return rule(probe, query, holds=order.meaning,
+                broken=f"{{n}} time(s) out of order: not always true that {order.meaning}")
 
 
 def checks() -> list[Check]:

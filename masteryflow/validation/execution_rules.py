@@ -53,7 +53,7 @@ def success_within_tier_timeout(probe: Probe) -> Finding:
         WHERE (e.status IN ('success', 'error') AND e.duration_ms > p.run_timeout_seconds * 1000)
            OR (e.status = 'timeout' AND e.duration_ms < p.run_timeout_seconds * 1000)"""
     return rule(probe, query,
-                holds="no run ends as success or error after its tier's timeout, and every timeout lasted at least that long",
+                holds="no run ends as success or error after its tier's timeout; every timeout lasted that long",
                 broken="{n} run(s) whose outcome contradicts the tier's timeout (a success longer than the timeout, "
                        "or a timeout shorter)")
 
@@ -83,5 +83,6 @@ def workflow_run_counters_match(probe: Probe) -> Finding:
                           count(*) FILTER (WHERE status IN ('error', 'timeout')) AS errors
                    FROM executions GROUP BY workflow_id) r ON r.workflow_id = w.id
         WHERE w.execution_count <> coalesce(r.runs, 0) OR w.error_count <> coalesce(r.errors, 0)"""
-    return rule(probe, query, holds="every workflow's run counter equals its admitted runs and its error counter its runs ended in error or timeout",
+    return rule(probe, query,
+                holds="every workflow counts its admitted runs, and as errors its runs ended in error or timeout",
                 broken="{n} workflow(s) whose run or error counter differs from the runs recorded")

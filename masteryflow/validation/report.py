@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
+from masteryflow.validation import scenarios
 from masteryflow.validation.findings import CheckResult
 from masteryflow.validation.runner import Validation
 
@@ -42,9 +43,10 @@ def concern_lines(concern: str, results: list[CheckResult], verbose: bool) -> li
 
 
 def coverage_line(results: list[CheckResult]) -> str:
-    """'T1 612, T2 40, ...': the scenario code and the number of histories found."""
-    return "histories per scenario: " + ", ".join(f"{result.name.split()[0]} {'?' if result.findings[0].measured is None else result.findings[0].measured}"
-                                                  for result in results)
+    """'T1 612, T2 40, ...': each scenario's code and the number of histories found ('?' if not counted)."""
+    counts = (("?" if result.findings[0].measured is None else result.findings[0].measured) for result in results)
+    return "histories per scenario: " + ", ".join(f"{result.name.split()[0]} {count}"
+                                                  for result, count in zip(results, counts))
 
 
 def as_text(validation: Validation, verbose: bool = False) -> str:
@@ -53,7 +55,7 @@ def as_text(validation: Validation, verbose: bool = False) -> str:
     for concern, group in groupby(validation.results, key=lambda result: result.concern):
         results = list(group)
         lines += concern_lines(concern, results, verbose)
-        if concern == "scenarios":
+        if concern == scenarios.CONCERN:
             lines.append(coverage_line(results))
     failed = sum(not result.passed for result in validation.results)
     verdict = "PASSED" if validation.passed else f"FAILED ({failed} of {len(validation.results)} checks failed)"
