@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -48,6 +51,15 @@ def test_loads_an_empty_database_and_records_the_load(database, tmp_path):
         next_user = conn.execute("INSERT INTO users (email, display_name, country) VALUES ('new@example.com', 'N', 'DE') "
                                  "RETURNING id").fetchone()[0]
         assert next_user == 1001  # identity sequences continue after the seeded ids
+
+
+@pytest.mark.skipif(not (Path(__file__).parent.parent / "masteryflow/validation/command.py").exists(),
+                    reason="python -m masteryflow validate is not built yet")
+def test_seeded_database_passes_every_validation_check(database, tmp_path):
+    assert seed("--seed", "21", "--scale", "1.5", "--out", str(tmp_path), "--database-url", database) == 0
+    checked = subprocess.run([sys.executable, "-m", "masteryflow", "validate", "--database-url", database, "--scale", "1.5"],
+                             capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-2000:]
 
 
 def test_reseeding_its_own_data_replaces_it(database, tmp_path):

@@ -15,7 +15,6 @@ from masteryflow.seeding.world import World, number_by_time
 NOVEMBER, OCTOBER = epoch(2026, 11, 1), epoch(2026, 10, 1)
 HEAVY_USED_BEFORE_BURST, BURST_REQUESTS = 1990, 30
 HOUR_CUMULATIVE = list(accumulate(HOURLY_LOAD))
-AS_OF_MS = AS_OF * 1000
 
 
 class Execution:
