@@ -25,47 +25,45 @@ def expected_counts(base: int, scale: float) -> set[int]:
     return {math.floor(target), math.ceil(target)}
 
 
+def either(counts: set[int]) -> str:
+    return " or ".join(f"{n:,}" for n in sorted(counts))
+
+
 def count_rows(probe: Probe) -> dict[str, int]:
     query = " UNION ALL ".join(f"SELECT '{table}', count(*) FROM {table}" for table in PLATFORM_TABLES)
     return dict(probe.rows(query))
 
 
+def table_volume(table: str, found: int, scale: float) -> Finding:
+    if table not in ROWS_AT_SCALE_1:
+        return Finding(found > 0, f"{table}: {found:,} rows" + ("" if found else ", expected some"), int(found == 0))
+    wanted = expected_counts(ROWS_AT_SCALE_1[table], scale)
+    return Finding(found in wanted, f"{table}: {found:,} rows, expected {either(wanted)} at scale {scale:g}",
+                   int(found not in wanted))
+
+
 @checks.add
 def rows_per_table(probe: Probe) -> list[Finding]:
     counts = count_rows(probe)
-    findings = []
-    for table in PLATFORM_TABLES:
-        found = counts[table]
-        if table in ROWS_AT_SCALE_1:
-            wanted = expected_counts(ROWS_AT_SCALE_1[table], probe.scale)
-            shown = " or ".join(f"{n:,}" for n in sorted(wanted))
-            findings.append(Finding(found in wanted, f"{table}: {found:,} rows, expected {shown} at scale {probe.scale:g}",
-                                    0 if found in wanted else 1))
-        else:
-            findings.append(Finding(found > 0, f"{table}: {found:,} rows" + ("" if found else ", expected some"),
-                                    0 if found else 1))
     total, wanted_total = sum(counts.values()), TOTAL_ROWS_AT_SCALE_1 * probe.scale
-    findings.append(Finding(total >= wanted_total, f"all 16 tables: {total:,} rows, expected at least "
-                                                   f"{wanted_total:,.0f}", 0 if total >= wanted_total else 1))
-    return findings
+    return [table_volume(table, counts[table], probe.scale) for table in PLATFORM_TABLES] + [
+        Finding(total >= wanted_total, f"all 16 tables: {total:,} rows, expected at least {wanted_total:,.0f}",
+                int(total < wanted_total))]
 
 
 @checks.add
 def users_per_tier(probe: Probe) -> Finding:
     found = dict(probe.rows("SELECT tier, count(*) FROM users GROUP BY tier"))
-    wrong = []
-    for tier, base in TIERS_AT_SCALE_1.items():
-        wanted = expected_counts(base, probe.scale)
-        if found.get(tier, 0) not in wanted:
-            wrong.append(f"{tier}: {found.get(tier, 0):,} users, expected {' or '.join(f'{n:,}' for n in sorted(wanted))}")
+    wrong = [f"{tier}: {found.get(tier, 0):,} users, expected {either(expected_counts(base, probe.scale))}"
+             for tier, base in TIERS_AT_SCALE_1.items()
+             if found.get(tier, 0) not in expected_counts(base, probe.scale)]
     wrong += [f"{tier}: {n:,} users on a tier that is not in the split" for tier, n in found.items()
               if tier not in TIERS_AT_SCALE_1]
     split = " / ".join(f"{tier} {found.get(tier, 0):,}" for tier in TIERS_AT_SCALE_1)
     if not wrong:
         return Finding(True, f"users per tier are exactly {split}")
-    return Finding(False, f"users per tier are {split}, not the RFC's split "
-                          f"{' / '.join(f'{t} {n * probe.scale:,.0f}' for t, n in TIERS_AT_SCALE_1.items())}",
-                   len(wrong), tuple(wrong))
+    wanted_split = " / ".join(f"{tier} {n * probe.scale:,.0f}" for tier, n in TIERS_AT_SCALE_1.items())
+    return Finding(False, f"users per tier are {split}, not the RFC's split {wanted_split}", len(wrong), tuple(wrong))
 
 
 def infer_scale(probe: Probe) -> float:
