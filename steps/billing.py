@@ -227,7 +227,8 @@ def step_payout(context, person, amount):
 
 @then("the platform keeps a fee of {amount:Money} from the sale")
 def step_platform_fee(context, amount):
-    assert_that(billing_state.ledger_rows(context.db, kind="platform_fee"), contains_exactly(has_entries(amount_cents=amount)))
+    assert_that(billing_state.ledger_rows(context.db, kind="platform_fee"),
+                contains_exactly(has_entries(amount_cents=amount)))
 
 
 @then("{person:Person} gets {amount:Money} back for {title:Title}")
@@ -241,9 +242,10 @@ def step_refunded(context, person, amount, title):
 
 @then("{person:Person}'s payout and the platform's fee from the sale are reversed")
 def step_split_reversed(context, person):
-    for kind in ("payout", "platform_fee"):
-        rows = billing_state.ledger_rows(context.db, kind=kind)
-        earned = rows[0]["amount_cents"] if rows else None
+    payouts = billing_state.ledger_rows(context.db, kind="payout", user_id=customer_id(context, person))
+    fees = billing_state.ledger_rows(context.db, kind="platform_fee")
+    for rows in (payouts, fees):
+        earned = rows[0]["amount_cents"] if rows else 0
         assert_that(rows, contains_exactly(has_entries(amount_cents=greater_than(0)),
                                            has_entries(amount_cents=-earned)))
 

@@ -19,12 +19,13 @@ from hypothesis import strategies as st
 from psycopg.rows import dict_row
 
 from masteryflow import db
+from masteryflow.services import LOCAL_DATABASE_URL
 from masteryflow.testing.builders import billing
 from masteryflow.testing.builders.accounts import create_user
 from masteryflow.testing.builders.catalog import create_workflow
 from masteryflow.testing.refusals import attempt
 
-SERVER = os.environ.get("MASTERYFLOW_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SERVER = os.environ.get("MASTERYFLOW_TEST_DATABASE_URL") or LOCAL_DATABASE_URL
 MARCH_1 = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
 _clone_numbers = itertools.count(1)
 pure = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
