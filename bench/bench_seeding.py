@@ -52,10 +52,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(arguments: list[str]) -> float:
+def run(arguments: list[str], must_pass: bool = True) -> float:
     started = time.perf_counter()
     finished = subprocess.run(arguments, cwd=ROOT, capture_output=True, text=True)
-    if finished.returncode != 0:
+    if finished.returncode != 0 and not must_pass:
+        print(f"note: {' '.join(arguments[1:4])} exited {finished.returncode}: {finished.stdout.strip().splitlines()[-1:]}")
+    elif finished.returncode != 0:
         raise SystemExit(f"{' '.join(arguments[:4])} failed:\n{finished.stdout[-2000:]}{finished.stderr[-2000:]}")
     return time.perf_counter() - started
 
@@ -68,7 +70,8 @@ def generator(server: str, scale: int, out: Path) -> tuple[int, float, float | N
     cpu = children_cpu() - cpu_before
     validate = None
     if (ROOT / "masteryflow/validation/command.py").exists():
-        validate = run([PYTHON, "-m", "masteryflow", "validate", "--database-url", url, "--scale", str(scale)])
+        validate = run([PYTHON, "-m", "masteryflow", "validate", "--database-url", url, "--scale", str(scale)],
+                       must_pass=False)  # timed either way; a finding (e.g. schema files edited meanwhile) is shown
     rows = int(re.search(r'"total_rows": (\d+)', (out / "manifest.json").read_text()).group(1))
     db.drop_database(server, f"mf_bench_generator_{scale}")
     return rows, seconds, validate, cpu
