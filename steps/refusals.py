@@ -2,9 +2,9 @@
 
 import parameter_types  # noqa: F401
 from behave import then
-from hamcrest import assert_that, contains_string, equal_to, not_none
+from hamcrest import assert_that, contains_string, empty, is_, not_none
 
-from masteryflow.testing.refusals import fingerprint
+from masteryflow.testing.snapshots import differences, fingerprint
 
 
 @then("the request is refused, saying {explanation:Text}")
@@ -15,4 +15,4 @@ def step_refused_saying(context, explanation):
 
 @then("nothing has changed on the platform")
 def step_nothing_changed(context):
-    assert_that(fingerprint(context.db), equal_to(context.state_before))
+    assert_that(differences(context.state_before, fingerprint(context.db)), is_(empty()))

@@ -7,9 +7,9 @@ from typing import Callable
 
 import psycopg
 
+from masteryflow.testing.snapshots import fingerprint
+
 REFUSAL_SQLSTATE = "MF000"  # schema/007: fail(code, sentence)
-BUSINESS_TABLES = ("users", "subscriptions", "orders", "payments", "transactions", "activities",
-                   "workflows", "executions", "usage_logs", "comments", "comment_reports", "ratings", "favorites")
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,6 @@ def attempt(operation: Callable[[], object]) -> Refusal | None:
         code, _, sentence = error.diag.message_primary.partition(": ")
         return Refusal(code, sentence)
     return None
-
-
-def fingerprint(db) -> dict[str, str]:
-    """One digest per business table, to compare the database before and after an operation."""
-    return {table: db.execute(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS digest "
-                              f"FROM {table} t").fetchone()["digest"]
-            for table in BUSINESS_TABLES}
 
 
 def try_on(context, operation: Callable[[], object]) -> None:
