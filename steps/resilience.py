@@ -1,44 +1,34 @@
-"""Steps about faults injected into real services: lost database connections, killed workers,
-a restarted queue, bursts of work (features/resilience). Each fault step records what it
-measured, printed and attached to the HTML report."""
+"""Steps about loading mock data into scratch databases when things go wrong: connections cut in
+the middle of a load, mistyped options, databases not meant for mock data (features/resilience).
+Each fault step publishes what it measured."""
 
-import json
-import sys
 import tempfile
-import time
 
 import psycopg
 from behave import given, then, when
-from hamcrest import assert_that, contains_string, equal_to, greater_than, is_not
+from hamcrest import all_of, assert_that, contains_string, equal_to, greater_than, is_not
 
 from masteryflow.testing.commands import run_masteryflow
 from masteryflow.testing.faults import BackendTerminator
+from masteryflow.testing.measures import publish_measure
 from masteryflow.testing.snapshots import differences, fingerprint_of
 
 SEED_SCALE = "1"
+EXIT_REFUSED = 3  # `seed`'s exit code when its safety guard refuses the target
 
 
-def publish_measure(context, text: str) -> None:
-    """A measured figure: on the console, in the HTML report, and in reports/resilience.jsonl."""
-    print(f"measured: {text}", file=sys.stderr, flush=True)
-    for formatter in getattr(context._runner, "formatters", []):
-        if hasattr(formatter, "embed"):
-            formatter.embed("text/plain", text, caption="measured")
-    with open("reports/resilience.jsonl", "a") as log:
-        log.write(json.dumps({"scenario": context.scenario.name, "measured": text, "at": time.time()}) + "\n")
-
-
-def scratch_database(context):
-    database = context.databases.fresh("res")
+def scratch_database(context, purpose: str = "res"):
+    database = context.databases.fresh(purpose)
     context.add_cleanup(context.databases.discard, database)
     context.scratch = database
     return database
 
 
-def load_mock_data(context, seed: int):
+def load_mock_data(context, seed: int | str = 1, *options: str):
+    """`seed` with the given options (later ones win) into the scratch database."""
     out = tempfile.mkdtemp(prefix="mf-res-seed-")
     return run_masteryflow("seed", "--seed", str(seed), "--scale", SEED_SCALE, "--out", out, "--quiet",
-                           "--database-url", context.scratch.url)
+                           "--database-url", context.scratch.url, *options)
 
 
 def load_while_cutting_connections(context, seed: int):
@@ -71,7 +61,37 @@ def step_load_was_cut_off(context, seed):
     assert_that(context.load.exit_code, is_not(equal_to(0)), context.load.output)
 
 
+@given('a scratch database whose name contains "{word}"')
+def step_scratch_database_named(context, word):
+    scratch_database(context, purpose=f"res_{word}")
+    context.before = fingerprint_of(context.scratch.url)
+
+
+@given("a scratch database holding a real customer's account")
+def step_scratch_database_with_customer(context):
+    scratch_database(context)
+    with psycopg.connect(context.scratch.url) as conn:
+        conn.execute("SELECT sign_up('ada@customer.example', 'Ada Real', 'GB')")
+    context.before = fingerprint_of(context.scratch.url)
+
+
 # --- loading -----------------------------------------------------------------------------------
+
+@when('the operator loads mock data with the {option} "{value}"')
+def step_load_with_option(context, option, value):
+    flags = {"scale": "--scale", "seed": "--seed", "output folder": "--out"}
+    context.load = load_mock_data(context, 1, flags[option], value)
+
+
+@when("the operator loads mock data into it")
+def step_load_into_it(context):
+    context.load = load_mock_data(context)
+
+
+@when("the operator loads mock data into it, forcing it")
+def step_load_forced(context):
+    context.load = load_mock_data(context, 1, "--force")
+
 
 @when("mock data from seed {seed:d} is loaded while the database keeps cutting the loader off")
 def step_load_while_cut_off(context, seed):
@@ -99,6 +119,22 @@ def step_told_load_failed(context):
 @then("the scratch database holds exactly what it held before")
 def step_database_unchanged(context):
     assert_that(differences(context.before, fingerprint_of(context.scratch.url)), equal_to([]))
+
+
+@then('the operator is told "{explanation}"')
+def step_told(context, explanation):
+    load = context.load
+    assert_that(load.exit_code, is_not(equal_to(0)))
+    assert_that(load.shows_a_stack_trace(), equal_to(False), load.output)
+    assert_that(load.stderr, contains_string(explanation))
+
+
+@then("the load is refused, saying the database {reason}")
+def step_refused(context, reason):
+    sentences = {"looks like production": "looks like production",
+                 "holds data the seeder did not create": "holds data the seeder did not create"}
+    assert_that(context.load.exit_code, equal_to(EXIT_REFUSED), context.load.output)
+    assert_that(context.load.stderr, all_of(contains_string(sentences[reason]), contains_string("--force")))
 
 
 @then("the load succeeds")
