@@ -58,8 +58,12 @@ class SeededDatabases:
         """An empty database the generator migrates and loads (no shared template involved)."""
         db.drop_database(self.server_url, self.base)
         url = db.create_database(self.server_url, self.base)
-        with tempfile.TemporaryDirectory(prefix="mf-valid-seed-") as out_dir:
-            generate_files(self.seed, self.scale, Path(out_dir), url)
+        try:
+            with tempfile.TemporaryDirectory(prefix="mf-valid-seed-") as out_dir:
+                generate_files(self.seed, self.scale, Path(out_dir), url)
+        except SeedingFailed:
+            self.drop_base()
+            raise
         self.url = url
         return url
 
