@@ -96,7 +96,7 @@ class Prioritizer:
         self._last_unplaced = unplaced
         due = sorted((j for j in unplaced if self._set_aside.get(j, 0) <= self.monotonic()), key=job_order)
         if due:
-            policy = self._policy()
+            policy = self.policy()
             jobs = waiting_jobs.read_jobs(self.queue, due[: self.settings.batch_size], now_ms)
             classes = self._classify(jobs, policy, now_ms, report)
             report.placed = self._apply({job_id: bull_priority(c, job_id) for job_id, c in classes.items()})
@@ -108,7 +108,8 @@ class Prioritizer:
         self.stats.add(report)
         return report
 
-    def _policy(self) -> PriorityPolicy:
+    def policy(self) -> PriorityPolicy:
+        """The priority policy in force: the plans' queue priorities (cached) and the aging step."""
         return PriorityPolicy(self.resolver.tier_priorities(), self.settings.aging_step_seconds)
 
     def _classify(self, jobs: list[waiting_jobs.WaitingJob], policy: PriorityPolicy, now_ms: int,
@@ -141,7 +142,7 @@ class Prioritizer:
                            if job_id in placed or job_id in self._last_unplaced}
         if not placed or not self.settings.aging_step_seconds:
             return 0
-        policy = self._policy()
+        policy = self.policy()
         untracked = sorted((j for j in placed if j not in self._tracked and j not in self._set_aside),
                            key=job_order)
         if untracked:  # placed by an earlier run or another prioritizer
