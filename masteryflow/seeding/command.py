@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+
 from masteryflow.seeding import guard, loader
 from masteryflow.seeding.generate import generate
 from masteryflow.seeding.writer import OutputError, write_files
@@ -69,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(error), EXIT_UNREACHABLE)
     except loader.LoadFailed as error:
         return fail(str(error), EXIT_LOAD_FAILED)
+    except psycopg.Error as error:  # e.g. the server cut the connection while checking or loading
+        return abandon(session, f"the database failed, nothing was changed: {loader.first_line(error)}",
+                       EXIT_LOAD_FAILED)
     total = manifest["total_rows"]
     seconds = time.perf_counter() - started
     print(f"{total:,} rows in {len(dataset.files)} files{' loaded' if args.database_url else ''} "

@@ -120,10 +120,14 @@ class LoadSession:
         self.conn.close()
 
     def abort(self) -> None:
+        """Roll back; a connection the server already cut has rolled back by itself."""
         if self.copier_running():
             self.pending.put(None)
             self.copier.join()
-        self.conn.rollback()
+        try:
+            self.conn.rollback()
+        except psycopg.Error:
+            pass
         self.conn.close()
 
     def copier_running(self) -> bool:
