@@ -1,18 +1,21 @@
 """Databases holding generated mock data, for the validator's tests and the data features.
 
 The generator is run the way its users run it (`python -m masteryflow seed`, in a subprocess),
-into a database cloned from the migrated template; tests then clone that seeded database (a
+into an empty database (it applies the schema itself); tests then clone that seeded database (a
 file copy) to plant one defect each without seeding again.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 from masteryflow import db
 
@@ -56,6 +59,7 @@ class SeededDatabases:
 
     def create_base(self) -> str:
         """An empty database the generator migrates and loads (no shared template involved)."""
+        self.drop_left_over()
         db.drop_database(self.server_url, self.base)
         url = db.create_database(self.server_url, self.base)
         try:
@@ -79,6 +83,26 @@ class SeededDatabases:
 
     def drop_base(self) -> None:
         db.drop_database(self.server_url, self.base)
+
+    def drop_left_over(self) -> None:
+        """Drop this prefix's databases whose owning process is gone (a run killed before its clean-up)."""
+        with psycopg.connect(db.admin_url(self.server_url), autocommit=True) as admin:
+            names = [row[0] for row in admin.execute(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (self.prefix + "_",))]
+        for name in names:
+            owner = re.fullmatch(re.escape(self.prefix) + r"_(\d+)_(?:base|\d+)", name)
+            if owner and not process_alive(int(owner.group(1))):
+                db.drop_database(self.server_url, name)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def seeded_database(context):
