@@ -140,10 +140,12 @@ BEGIN
     PERFORM require_moment(at);
     PERFORM lock_active_user(buyer);
     IF wanted.price_is_negotiated THEN
-        PERFORM fail('negotiated_tier', format('%s is sold as a negotiated contract, not at a list price', wanted.display_name));
+        PERFORM fail('negotiated_tier',
+                     format('%s is sold as a negotiated contract, not at a list price', wanted.display_name));
     END IF;
     IF wanted.tier = entry_tier() THEN
-        PERFORM fail('not_a_paid_tier', format('%s needs no order; leaving a paid plan is a downgrade at the end of its period', wanted.display_name));
+        PERFORM fail('not_a_paid_tier', format('%s needs no order; leaving a paid plan is a downgrade at the end '
+                                               'of its period', wanted.display_name));
     END IF;
     current := live_subscription_of(buyer);
     IF current.status = 'past_due' THEN
@@ -155,7 +157,8 @@ BEGIN
         IF wanted.rank = current_plan.rank THEN
             PERFORM fail('already_on_tier', format('the user is already on %s', wanted.display_name));
         ELSIF wanted.rank < current_plan.rank THEN
-            PERFORM fail('downgrade_not_immediate', format('%s is below %s; a downgrade is scheduled and takes effect at the end of the period',
+            PERFORM fail('downgrade_not_immediate', format('%s is below %s; a downgrade is scheduled and takes effect '
+                                                          'at the end of the period',
                                                           wanted.display_name, current_plan.display_name));
         ELSIF at >= current.current_period_end THEN
             PERFORM fail('renewal_due', 'the current period has ended; the plan renews before it can be upgraded');
@@ -231,7 +234,8 @@ BEGIN
     ELSIF sub.status NOT IN ('trialing', 'active') THEN
         PERFORM fail('not_renewable', format('subscription %s is %s', sub.id, sub.status));
     ELSIF sub.current_period_end > at THEN
-        PERFORM fail('renewal_not_due', format('the period of subscription %s runs until %s', sub.id, sub.current_period_end));
+        PERFORM fail('renewal_not_due',
+                     format('the period of subscription %s runs until %s', sub.id, sub.current_period_end));
     END IF;
     period_end := sub.current_period_end;
     IF sub.cancel_at_period_end THEN

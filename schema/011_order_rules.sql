@@ -46,14 +46,16 @@ BEGIN
     IF FOUND THEN
         PERFORM fail('order_already_open', format('order %s for %L is still open', open_order_id, listing.title));
     END IF;
-    amount := round_half_up_div(listing.price_cents::bigint * (100 - (plan_of(buyer_row.tier)).marketplace_discount_percent), 100);
+    amount := round_half_up_div(
+        listing.price_cents::bigint * (100 - (plan_of(buyer_row.tier)).marketplace_discount_percent), 100);
     INSERT INTO orders (kind, purpose, buyer_id, workflow_id, list_price_cents, discount_cents, amount_due_cents,
                         currency, created_at)
     VALUES ('one_time', 'purchase', buyer, workflow, listing.price_cents, listing.price_cents - amount, amount,
             listing.currency, at)
     RETURNING id INTO new_order_id;
     PERFORM log_activity(buyer, 'order_placed', 'order', new_order_id,
-                         jsonb_build_object('purpose', 'purchase', 'workflow_id', workflow, 'amount_cents', amount), NULL, at);
+                         jsonb_build_object('purpose', 'purchase', 'workflow_id', workflow, 'amount_cents', amount),
+                         NULL, at);
     RETURN new_order_id;
 END $$;
 
@@ -107,7 +109,8 @@ DECLARE
 BEGIN
     PERFORM require_moment(at);
     IF target.status <> 'pending' THEN
-        PERFORM fail('order_not_cancelable', format('order %s is %s; only an unpaid order can be canceled', target.id, target.status));
+        PERFORM fail('order_not_cancelable',
+                     format('order %s is %s; only an unpaid order can be canceled', target.id, target.status));
     ELSIF target.purpose = 'renewal' THEN
         PERFORM fail('order_not_cancelable', 'a renewal is paid or lapses at the end of the grace period');
     END IF;
@@ -125,7 +128,8 @@ DECLARE
     new_subscription_id bigint;
 BEGIN
     IF paid.purpose = 'new_subscription' AND current.id IS NOT NULL
-       OR paid.purpose = 'upgrade' AND (current.id IS DISTINCT FROM paid.subscription_id OR at >= current.current_period_end) THEN
+       OR paid.purpose = 'upgrade'
+          AND (current.id IS DISTINCT FROM paid.subscription_id OR at >= current.current_period_end) THEN
         PERFORM fail('order_outdated', format('the plan changed since order %s was placed; a new order is needed', paid.id));
     END IF;
     IF paid.purpose = 'upgrade' THEN

@@ -24,7 +24,8 @@ BEGIN
     IF target.status NOT IN ('pending', 'partially_paid') THEN
         PERFORM fail('order_not_payable', format('order %s is %s and takes no payment', target.id, target.status));
     ELSIF amount_cents IS NULL OR amount_cents <= 0 THEN
-        PERFORM fail('invalid_amount', format('%s is not a payment amount; an amount is a positive number of cents', amount_cents));
+        PERFORM fail('invalid_amount',
+                     format('%s is not a payment amount; an amount is a positive number of cents', amount_cents));
     ELSIF amount_cents > target.amount_due_cents - target.amount_paid_cents THEN
         PERFORM fail('overpayment', format('order %s has %s left to pay', target.id,
                                            format_money(target.amount_due_cents - target.amount_paid_cents, target.currency)));
@@ -155,7 +156,8 @@ BEGIN
         PERFORM fail('already_refunded', format('order %s was already refunded on %s', target.id,
                                                 to_char(target.refunded_at AT TIME ZONE 'UTC', 'FMDD Mon YYYY')));
     ELSIF target.status <> 'paid' THEN
-        PERFORM fail('order_not_paid', format('order %s is %s; only a paid order can be refunded', target.id, target.status));
+        PERFORM fail('order_not_paid',
+                     format('order %s is %s; only a paid order can be refunded', target.id, target.status));
     ELSIF target.kind <> 'one_time' THEN
         PERFORM fail('not_refundable', 'plan payments are not refunded; a plan can be canceled at the end of its period');
     ELSIF at < target.paid_at THEN
