@@ -14,6 +14,7 @@ from masteryflow.testing.measures import publish_measure
 from masteryflow.testing.snapshots import differences, fingerprint_of
 
 SEED_SCALE = "1"
+SPARED_COPIES = 5  # of the 15 tables a load copies
 EXIT_REFUSED = 3  # `seed`'s exit code when its safety guard refuses the target
 
 
@@ -32,7 +33,9 @@ def load_mock_data(context, seed: int | str = 1, *options: str):
 
 
 def load_while_cutting_connections(context, seed: int):
-    with BackendTerminator(context.scratch.url, statement_like="COPY%") as cutter:  # cut in the middle of the load
+    # cut half way: only after several tables were copied, so a load that is not one
+    # transaction would leave them behind
+    with BackendTerminator(context.scratch.url, statement_like="COPY%", spare_statements=SPARED_COPIES) as cutter:
         context.load = load_mock_data(context, seed)
     context.cutter = cutter
     publish_measure(context, f"{cutter.terminated} connection(s) cut, the first {cutter.first_cut_after or 0:.2f} s "

@@ -23,8 +23,8 @@ SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'
 """
 
-BUSY_BACKENDS = """
-SELECT count(*) FROM pg_stat_activity
+BUSY_STATEMENTS = """
+SELECT query FROM pg_stat_activity
 WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'
   AND query ILIKE %s
 """
@@ -39,8 +39,9 @@ def terminate_backends(database_url: str) -> int:
 
 @dataclass
 class BackendTerminator:
-    """Watches a database and terminates its connections as soon as one is busy (running a
-    statement matching `statement_like`, an ILIKE pattern), again and again.
+    """Watches a database and terminates its connections while one runs a statement matching
+    `statement_like` (an ILIKE pattern), again and again, but only once `spare_statements`
+    different matching statements have been seen running (to cut half way through a load).
 
     Use as a context manager around the operation under test; `terminated` counts the
     connections cut and `first_cut_after` says how long after the start the first one was cut.
@@ -48,7 +49,8 @@ class BackendTerminator:
 
     database_url: str
     statement_like: str = "%"
-    poll_seconds: float = 0.01
+    spare_statements: int = 0
+    poll_seconds: float = 0.005
     max_rounds: int = 50
     terminated: int = 0
     first_cut_after: float | None = None
@@ -68,9 +70,11 @@ class BackendTerminator:
     def _watch(self) -> None:
         name = _own_database(self.database_url)
         with psycopg.connect(db.admin_url(self.database_url), autocommit=True, connect_timeout=5) as admin:
-            rounds = 0
+            rounds, seen = 0, set()
             while not self._stop.is_set() and rounds < self.max_rounds:
-                if admin.execute(BUSY_BACKENDS, (name, self.statement_like)).fetchone()[0]:
+                busy = {row[0] for row in admin.execute(BUSY_STATEMENTS, (name, self.statement_like))}
+                seen |= busy
+                if busy and len(seen) > self.spare_statements:
                     cut = admin.execute(TERMINATE_BACKENDS, (name,)).fetchone()[0]
                     if cut and self.first_cut_after is None:
                         self.first_cut_after = time.monotonic() - self._started

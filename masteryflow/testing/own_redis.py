@@ -20,8 +20,10 @@ REDIS_SERVER = shutil.which("redis-server") or "redis-server"
 
 
 class OwnRedis:
-    def __init__(self, workdir: Path, tls: TlsFiles | None = None, password: str | None = None):
+    def __init__(self, workdir: Path, tls: TlsFiles | None = None, password: str | None = None,
+                 persistent: bool = True):
         self.workdir = workdir
+        self.persistent = persistent
         self.tls = tls
         self.password = password
         self.port = free_port()
@@ -71,8 +73,8 @@ class OwnRedis:
         return time.monotonic() - went_down
 
     def _arguments(self) -> list[str]:
-        arguments = ["--bind", "127.0.0.1", "--dir", str(self.workdir), "--save", "",
-                     "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"]
+        arguments = ["--bind", "127.0.0.1", "--dir", str(self.workdir), "--save", "", "--protected-mode", "no",
+                     "--appendonly", "yes" if self.persistent else "no", "--appendfsync", "always"]
         if self.password:
             arguments += ["--requirepass", self.password]
         if self.tls:
