@@ -32,7 +32,7 @@ def started_runs(context, runs):
     records = []
     for run, execution_id in zip(runs, execution_ids):
         execution = executions[execution_id]
-        records.append({**execution, "tier": tier_of_project[execution["project_id"]], "run": run})
+        records.append({**execution, "tier": tier_of_project.get(execution["project_id"]), "run": run})
     return records
 
 
