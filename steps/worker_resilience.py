@@ -93,16 +93,21 @@ def step_killed_run_final(context, limit):
 
 # --- the queue restarts --------------------------------------------------------------------------
 
-@when("customers request a run every half second for {seconds:d} seconds")
+@when("customers request runs faster than the workers can take them, for {seconds:d} seconds")
 def step_stream(context, seconds):
     context.readiness = watch_until_cleanup(context, ReadinessWatch(context.stage.stack.health_url + "/readyz"))
     context.stream_started = time.monotonic()
-    context.stream = context.stage.traffic.stream(every_seconds=0.5, for_seconds=seconds)
+    runs_per_second = WORKERS * CONCURRENCY * 1.5  # the test workflow takes about a second
+    context.stream = context.stage.traffic.stream(every_seconds=1 / runs_per_second, for_seconds=seconds)
 
 
-@when("the queue goes down for {down:d} seconds, {after:d} seconds into the stream")
+@when("the queue goes down for {down:d} seconds, {after:d} seconds into the stream, with runs waiting in it")
 def step_queue_outage(context, down, after):
     time.sleep(max(0.0, context.stream_started + after - time.monotonic()))
+    stack = context.stage.stack
+    waiting = BullQueue(stack.redis(), stack.settings.redis.prefix).counts()
+    publish_measure(context, f"when the queue went down: {waiting.waiting} runs waiting, {waiting.active} running")
+    assert_that(waiting.waiting, greater_than(0))
     context.outage_started = time.monotonic()
     context.outage_seconds = context.stage.queue_server.restart(downtime=down)
     context.outage_ended = time.monotonic()

@@ -27,8 +27,8 @@ Feature: No accepted run is lost when the local worker side breaks
   Rule: A restart of the queue loses no accepted run
 
     Scenario: The queue restarts while customers keep requesting runs
-      When customers request a run every half second for 20 seconds
-      And the queue goes down for 3 seconds, 5 seconds into the stream
+      When customers request runs faster than the workers can take them, for 20 seconds
+      And the queue goes down for 3 seconds, 5 seconds into the stream, with runs waiting in it
       Then the local side reports that it is not ready during the outage, and ready again after it
       And every accepted run ends with a final outcome on the platform within 2 minutes
       And every accepted run finished successfully
