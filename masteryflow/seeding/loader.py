@@ -1,8 +1,9 @@
 """Load generated data into PostgreSQL: safety guard first, then everything in ONE transaction.
 
 Blocks are copied by a background thread while the generator is still building later tables
-(PostgreSQL works on one core, Python on the other). Foreign keys and secondary indexes are
-checked after the copy (bulk.py). An empty database gets the schema first
+(PostgreSQL works on one core, Python on the other). Tables arrive in the order they become final,
+not in dependency order (orders before workflows, whose counters come last), which works because
+foreign keys and secondary indexes are checked after the copy (bulk.py). An empty database gets the schema first
 (masteryflow.db.apply_migrations). A failed load rolls back and leaves the data as it was.
 Each load is recorded in meta.seed_loads (schema 030).
 """
