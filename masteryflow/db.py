@@ -107,7 +107,7 @@ def create_database(url: str, dbname: str, template: str | None = None) -> str:
     """Create dbname (optionally as a copy of template) on the server of url; return its URL."""
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
     if template:
-        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY file_copy").format(
+        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY wal_log").format(
             sql.Identifier(dbname), sql.Identifier(template)
         )
     with connect(admin_url(url), autocommit=True) as conn:

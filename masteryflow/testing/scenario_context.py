@@ -48,4 +48,5 @@ def end_run(context) -> None:
         median = timings[len(timings) // 2]
         print(f"per-scenario database set-up: median {median * 1000:.0f} ms, "
               f"max {timings[-1] * 1000:.0f} ms over {len(timings)} scenarios", file=sys.stderr)
+    context.databases.close()
     context.services.stop()
