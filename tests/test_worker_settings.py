@@ -28,13 +28,19 @@ def test_tls_and_numbers_are_typed():
     assert_that(postgres_sslmode(settings.postgres), equal_to("verify-full"))
 
 
-@pytest.mark.parametrize("enabled, reject, ca, mode", [("false", "true", "", "prefer"), ("true", "true", "", "require"),
+@pytest.mark.parametrize("enabled, reject, ca, mode", [("false", "true", "", "disable"), ("true", "true", "", "require"),
                                                        ("true", "false", "/ca.pem", "require"),
                                                        ("true", "true", "/ca.pem", "verify-full")])
 def test_postgres_tls_settings_map_to_libpq_sslmode(enabled, reject, ca, mode):
     settings = load_settings({"N8N_ENCRYPTION_KEY": KEY, "DB_POSTGRESDB_SSL_ENABLED": enabled,
                               "DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED": reject, "DB_POSTGRESDB_SSL_CA": ca})
     assert_that(postgres_sslmode(settings.postgres), equal_to(mode))
+
+
+def test_a_private_ca_for_redis_reaches_both_the_check_and_n8n():
+    settings = load_settings({"N8N_ENCRYPTION_KEY": KEY, "QUEUE_BULL_REDIS_TLS": "true", "NODE_EXTRA_CA_CERTS": "/ca.pem"})
+    assert_that(settings.redis.ca_file, equal_to("/ca.pem"))
+    assert_that(n8n_environment(settings)["NODE_EXTRA_CA_CERTS"], equal_to("/ca.pem"))
 
 
 def test_a_missing_key_is_named_with_how_to_fix_it():

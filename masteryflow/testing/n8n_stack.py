@@ -12,6 +12,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -124,8 +125,9 @@ def install_fixtures(runtime, settings: WorkerSettings, cli_dir: Path) -> None:
     """Import the test credential and workflows into n8n's database, then publish the workflows."""
     run_cli(runtime, settings, cli_dir, "import:credentials", f"--input={FIXTURES / 'credentials' / 'test_api_key.json'}")
     run_cli(runtime, settings, cli_dir, "import:workflow", "--separate", f"--input={FIXTURES / 'workflows'}")
-    for workflow_id in WORKFLOW_IDS.values():
-        run_cli(runtime, settings, cli_dir, "publish:workflow", f"--id={workflow_id}")
+    with ThreadPoolExecutor(max_workers=len(WORKFLOW_IDS)) as publishers:  # one n8n process each, at once
+        list(publishers.map(lambda workflow_id: run_cli(runtime, settings, cli_dir / workflow_id, "publish:workflow",
+                                                        f"--id={workflow_id}"), WORKFLOW_IDS.values()))
 
 
 def wait_for_webhooks(n8n_database_url: str, expected: int, timeout: float = 60.0) -> None:

@@ -155,6 +155,10 @@ def postgres_failure(check: str, target: str, problem: psycopg.Error, setting_pr
     if "does not exist" in text and "database" in text:
         return Finding(check, FAIL, f"{target}: the database does not exist",
                        f"set {setting_prefix}DATABASE to the database n8n uses on the VPS")
+    if "no encryption" in text:
+        return Finding(check, FAIL, f"{target}: the server refuses connections without TLS",
+                       "set DB_POSTGRESDB_SSL_ENABLED=true (and DB_POSTGRESDB_SSL_CA to verify it; "
+                       "sslmode=verify-full in a URL)")
     if "SSL" in text or "certificate" in text:
         return Finding(check, FAIL, f"{target}: TLS problem ({describe_connection_error(problem)})",
                        "check DB_POSTGRESDB_SSL_ENABLED / DB_POSTGRESDB_SSL_CA (or sslmode in the URL)")

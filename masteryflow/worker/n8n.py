@@ -12,7 +12,6 @@ plus its own directory (N8N_USER_FOLDER, log file) and its own free ports: n8n's
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import time
@@ -24,9 +23,9 @@ import requests
 from masteryflow.services import free_port
 from masteryflow.worker.runtime import Runtime
 from masteryflow.worker.settings import WorkerSettings
+from masteryflow.worker.worker_log import STARTED
 
 MAIN, WORKER = "main", "worker"
-WORKER_STARTED = re.compile(r"Worker started execution (\d+)")
 # n8n must not reach the internet from here (and must not wait for it)
 OFFLINE = {
     "N8N_DIAGNOSTICS_ENABLED": "false",
@@ -65,6 +64,8 @@ def n8n_environment(settings: WorkerSettings) -> dict[str, str]:
         "N8N_SECURE_COOKIE": "false",
         **OFFLINE,
     }
+    if queue.ca_file:
+        env["NODE_EXTRA_CA_CERTS"] = queue.ca_file
     if queue.username:
         env["QUEUE_BULL_REDIS_USERNAME"] = queue.username
     if queue.password:
@@ -219,7 +220,7 @@ class N8nProcess:
         """n8n execution ids this worker logged as started (its log is the only place n8n says)."""
         if not self.log_path.exists():
             return []
-        return WORKER_STARTED.findall(self.log_path.read_text(errors="replace"))
+        return STARTED.findall(self.log_path.read_text(errors="replace"))
 
     def log_tail(self, lines: int = 25) -> str:
         if not self.log_path.exists():

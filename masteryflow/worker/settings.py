@@ -61,6 +61,7 @@ class RedisSettings:
     password: Secret = Secret("")
     tls: bool = False
     prefix: str = "bull"
+    ca_file: str = ""  # NODE_EXTRA_CA_CERTS: the CA n8n (Node) trusts for a private TLS Redis
 
     def describe(self) -> str:
         scheme = "rediss" if self.tls else "redis"
@@ -114,6 +115,7 @@ def load_settings(environ: dict | None = None) -> WorkerSettings:
             password=Secret(reader.text("QUEUE_BULL_REDIS_PASSWORD", "")),
             tls=reader.flag("QUEUE_BULL_REDIS_TLS", False),
             prefix=reader.text("QUEUE_BULL_PREFIX", "bull"),
+            ca_file=reader.text("NODE_EXTRA_CA_CERTS", ""),
         ),
         encryption_key=Secret(reader.required("N8N_ENCRYPTION_KEY",
                                               "copy it from the VPS's n8n (its .env or ~/.n8n/config)")),
