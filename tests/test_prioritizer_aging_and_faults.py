@@ -4,11 +4,11 @@ import logging
 import time
 
 import pytest
-import redis
 from hamcrest import assert_that, contains_exactly, equal_to, has_length, less_than_or_equal_to
 
-from masteryflow.worker.queue import BullQueue
+from masteryflow.testing.bull_jobs import RoundTripCounter
 from masteryflow.worker.prioritizer import Prioritizer, PrioritizerSettings
+from masteryflow.worker.queue import BullQueue
 from masteryflow.worker.tier_resolver import TierResolver
 from prioritizer_support import (bull, databases, make_prioritizer, platform,  # noqa: F401
                                  projects, queue)
@@ -89,35 +89,16 @@ def test_an_unreachable_platform_database_leaves_the_queue_untouched(bull, proje
     assert_that(prioritizer.stats.errors, equal_to(1))
 
 
-class RoundTripCounter(redis.Redis):
-    round_trips = 0
-
-    def execute_command(self, *args, **options):
-        RoundTripCounter.round_trips += 1
-        return super().execute_command(*args, **options)
-
-    def pipeline(self, transaction=True, shard_hint=None):
-        pipe = super().pipeline(transaction, shard_hint)
-        execute = pipe.execute
-
-        def counted_execute(*args, **kwargs):
-            RoundTripCounter.round_trips += 1
-            return execute(*args, **kwargs)
-        pipe.execute = counted_execute
-        return pipe
-
-
 @pytest.mark.parametrize("jobs", [10, 1200])
 def test_a_pass_costs_a_bounded_number_of_round_trips(bull, platform, projects, queue, jobs):
     for number in range(jobs):
         queue.add(projects[("free", "pro", "premium", "vip")[number % 4]])
-    counting = BullQueue(RoundTripCounter(connection_pool=bull.client.connection_pool), prefix=bull.base[:-5])
-    prioritizer = make_prioritizer(counting, platform, aging_step_seconds=STEP, batch_size=500)
-    RoundTripCounter.round_trips = 0
+    counting = RoundTripCounter(connection_pool=bull.client.connection_pool)
+    prioritizer = make_prioritizer(BullQueue(counting, prefix=bull.base[:-len(":jobs")]), platform,
+                                   aging_step_seconds=STEP, batch_size=500)
     prioritizer.run_pass()
-    first_batch = RoundTripCounter.round_trips
-    assert_that(first_batch, less_than_or_equal_to(5))  # list, read, place, aging list (+ script load)
-    RoundTripCounter.round_trips = 0
+    assert_that(counting.round_trips, less_than_or_equal_to(5))  # list, read, place, aging list (+ script load)
+    counting.round_trips = 0
     while queue.priorities() and max(queue.priorities().values()) >= 50:
         prioritizer.run_pass()
-    assert_that(RoundTripCounter.round_trips, less_than_or_equal_to(4 * (jobs // 500 + 1)))
+    assert_that(counting.round_trips, less_than_or_equal_to(4 * (jobs // 500 + 1)))

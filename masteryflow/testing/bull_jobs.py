@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import time
 
+import redis
+
 from masteryflow.worker.queue import BullQueue
 from masteryflow.worker.queue_order import (N8N_BACKGROUND_PRIORITY, N8N_WEBHOOK_PRIORITY, job_key_prefix,
                                            ordering_keys)
@@ -90,3 +92,25 @@ class SyntheticQueue:
 
 def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class RoundTripCounter(redis.Redis):
+    """A Redis client that counts round trips: each command, and each pipeline as one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round_trips = 0
+
+    def execute_command(self, *args, **options):
+        self.round_trips += 1
+        return super().execute_command(*args, **options)
+
+    def pipeline(self, transaction=True, shard_hint=None):
+        pipe = super().pipeline(transaction, shard_hint)
+        execute = pipe.execute
+
+        def counted_execute(*args, **kwargs):
+            self.round_trips += 1
+            return execute(*args, **kwargs)
+        pipe.execute = counted_execute
+        return pipe

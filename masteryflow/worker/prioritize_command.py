@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
+
+import redis
 
 from masteryflow.worker.prioritizer_service import PrioritizerService, options_from_environment
 from masteryflow.worker.settings import load_settings
+from masteryflow.worker.tier_resolver import TierLookupUnavailable
 
 
 def register_prioritize(worker_subparsers) -> None:
@@ -26,7 +30,11 @@ def run(args: argparse.Namespace) -> int:
     options = options_from_environment()
     service = PrioritizerService.from_settings(load_settings(), options)
     if args.once:
-        report = service.prioritizer.run_pass()
+        try:
+            report = service.prioritizer.run_pass()
+        except (redis.RedisError, TierLookupUnavailable) as problem:
+            print(f"prioritizer pass failed: {problem}", file=sys.stderr)
+            return 1
         print(f"placed {report.placed} job(s), moved up {report.aged} aged job(s), "
               f"left {report.set_aside} job(s) where n8n put them")
         return 0

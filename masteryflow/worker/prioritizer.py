@@ -15,7 +15,7 @@ import logging
 import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -63,11 +63,13 @@ class PrioritizerStats:
     aged: int = 0
     set_aside: Counter = field(default_factory=Counter)
     errors: int = 0
+    placement_delays_ms: deque = field(default_factory=lambda: deque(maxlen=10_000))  # most recent jobs
 
     def add(self, report: PassReport) -> None:
         self.passes += 1
         self.placed += report.placed
         self.aged += report.aged
+        self.placement_delays_ms.extend(report.placement_delays_ms)
 
 
 def job_order(job_id: str) -> tuple[int, str]:

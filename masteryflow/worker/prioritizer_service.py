@@ -56,8 +56,9 @@ def options_from_environment(environ: dict | None = None) -> PrioritizerOptions:
 
 
 class PrioritizerService:
-    def __init__(self, prioritizer: Prioritizer):
+    def __init__(self, prioritizer: Prioritizer, listen_for_new_jobs: bool = True):
         self.prioritizer = prioritizer
+        self.listen_for_new_jobs = listen_for_new_jobs
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._loop: threading.Thread | None = None
@@ -73,10 +74,19 @@ class PrioritizerService:
 
     def start(self) -> None:
         self._stop.clear()
-        self._listen_for_new_jobs()
+        if self.listen_for_new_jobs:
+            self._listen_for_new_jobs()
         self._loop = threading.Thread(target=self.prioritizer.run, args=(self._stop, self._wake),
                                       name="prioritizer", daemon=True)
         self._loop.start()
+
+    def ensure_running(self) -> None:
+        """Restart the loop if its thread died (it catches every error, so this is a last resort)."""
+        if self._loop is not None and not self._loop.is_alive() and not self._stop.is_set():
+            log.warning("prioritizer loop had stopped; restarting it")
+            self._loop = threading.Thread(target=self.prioritizer.run, args=(self._stop, self._wake),
+                                          name="prioritizer", daemon=True)
+            self._loop.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
@@ -101,8 +111,10 @@ class PrioritizerService:
             self._pubsub = self._listener = None
 
     def _listener_failed(self, error, pubsub, thread) -> None:
-        log.warning("new-job subscription lost (%s); polling only", error)
         thread.stop()
+        if self._stop.is_set():
+            return  # closed by stop()
+        log.warning("new-job subscription lost (%s); polling only", error)
 
     def metrics(self) -> dict[str, float]:
         """Counters for /metrics, named as Prometheus metrics."""
