@@ -95,3 +95,19 @@ def test_a_decision_carries_its_inputs():
 def test_unusable_policies_are_refused(bounds):
     with pytest.raises(ValueError):
         ScalingPolicy(**bounds)
+
+
+def test_autoscaling_settings_come_from_the_environment_and_bad_ones_are_named():
+    from masteryflow.config import ConfigError
+    from masteryflow.worker.queue_control import scaling_from_environment
+    from masteryflow.worker.settings import load_settings
+
+    settings = load_settings({"N8N_ENCRYPTION_KEY": "k", "MASTERYFLOW_WORKER_COUNT": "2",
+                              "MASTERYFLOW_WORKER_CONCURRENCY": "3", "MASTERYFLOW_MEMORY_BUDGET_MB": "1024"})
+    assert_that(scaling_from_environment(settings, {}).enabled, equal_to(False))
+    schedule = scaling_from_environment(settings, {"MASTERYFLOW_WORKER_MAX": "4", "MASTERYFLOW_SCALE_EVERY": "1"})
+    assert_that((schedule.policy.min_workers, schedule.policy.max_workers, schedule.policy.concurrency,
+                 schedule.policy.memory_budget_bytes, schedule.every_seconds), equal_to((2, 4, 3, 1024 * MIB, 1.0)))
+    for bad in ({"MASTERYFLOW_WORKER_MAX": "1"}, {"MASTERYFLOW_SCALE_UP_COOLDOWN": "soon"}):
+        with pytest.raises(ConfigError, match="MASTERYFLOW_|autoscaler"):
+            scaling_from_environment(settings, bad)
