@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from masteryflow.config import ConfigError
 from masteryflow.worker import check, setup
+from masteryflow.worker.envfile import read_env_file
 from masteryflow.worker.runtime import RuntimeProblem, find_runtime, masteryflow_home
 from masteryflow.worker.settings import load_settings
 
@@ -21,9 +23,12 @@ def register(subparsers) -> None:
     setup_parser = commands.add_parser("setup", help="install n8n natively (or write compose/.env with Docker)")
     setup_parser.add_argument("--native", action="store_true", help="install natively even if Docker answers")
     setup_parser.set_defaults(handler=run_setup)
-    commands.add_parser("check", help="verify Redis, PostgreSQL, the encryption key and the platform "
-                                      "database").set_defaults(handler=run_check)
+    check_parser = commands.add_parser("check", help="verify Redis, PostgreSQL, the encryption key and the "
+                                                     "platform database")
+    check_parser.add_argument("--env-file", type=Path, help="read settings from this .env file too")
+    check_parser.set_defaults(handler=run_check)
     up = commands.add_parser("up", help="check, then run and supervise the local n8n workers")
+    up.add_argument("--env-file", type=Path, help="read settings from this .env file too")
     up.add_argument("--state-dir", type=Path, default=None, help="where worker folders and logs go")
     up.set_defaults(handler=run_up)
     try:
@@ -37,10 +42,10 @@ def run_setup(args: argparse.Namespace) -> int:
     return setup.run(force_native=args.native)
 
 
-def checked_settings():
+def checked_settings(env_file: Path | None = None):
     """Settings that passed every check, or None after printing why not."""
     try:
-        settings = load_settings()
+        settings = load_settings({**os.environ, **(read_env_file(env_file) if env_file else {})})
     except ConfigError as problem:
         print(problem, file=sys.stderr)
         return None
@@ -50,14 +55,14 @@ def checked_settings():
 
 
 def run_check(args: argparse.Namespace) -> int:
-    return 0 if checked_settings() else 1
+    return 0 if checked_settings(args.env_file) else 1
 
 
 def run_up(args: argparse.Namespace) -> int:
     from masteryflow.worker.service import LocalWorkerSide
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = checked_settings()
+    settings = checked_settings(args.env_file)
     if settings is None:
         return 1
     try:
