@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import psycopg
 from faker import Faker
 from psycopg import sql
+from psycopg.rows import dict_row
 
 from masteryflow import db
 from masteryflow.services import LOCAL_DATABASE_URL
@@ -82,5 +83,4 @@ def _populate(world: World, faker: Faker) -> None:
 
 
 def _dict_connection(url: str) -> psycopg.Connection:
-    from psycopg.rows import dict_row
     return psycopg.connect(url, autocommit=True, row_factory=dict_row)

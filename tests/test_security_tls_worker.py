@@ -98,3 +98,12 @@ def test_worker_check_names_the_tls_setting_when_tls_is_off(vps, switch, check_n
     assert_that(done.shows_a_stack_trace(), equal_to(False))
     assert_that(failure_of(done, check_name), contains_string(switch))
     assert_that(done.seconds, less_than(ANSWER_WITHIN_SECONDS))
+
+
+def test_n8n_started_from_the_worker_settings_reaches_the_tls_database(vps, tls_files, tmp_path):
+    """The workers `worker up` starts get their environment from the worker settings: configured
+    as compose/.env.example says (DB_POSTGRESDB_SSL_CA names the CA file), n8n must still connect."""
+    documented = {name: value for name, value in vps.items() if name != "DB_POSTGRESDB_SSL_CA_FILE"}
+    documented["DB_POSTGRESDB_SSL_CA"] = str(tls_files.ca_cert)
+    output = run_cli(find_runtime(), load_settings(documented), tmp_path / "n8n-cli", "list:workflow")
+    assert_that(output, is_not(contains_string("unable to verify")))

@@ -11,7 +11,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg
-import requests
 from faker import Faker
 from psycopg.rows import dict_row
 
@@ -112,10 +111,3 @@ class RunTraffic:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._db.close()
-
-
-def get_ok(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
