@@ -40,7 +40,12 @@ class Finding:
 def run_checks(settings: WorkerSettings) -> list[Finding]:
     findings: list[Finding] = []
     for check in (check_redis, check_n8n_database, check_platform_database):
-        findings.extend(check(settings))
+        try:
+            findings.extend(check(settings))
+        except Exception as unexpected:  # an operator gets a finding, never a stack trace
+            findings.append(Finding(check.__name__.removeprefix("check_").replace("_", " "), FAIL,
+                                    f"unexpected {type(unexpected).__name__}: {describe_connection_error(unexpected)}",
+                                    "check the host, port and TLS settings of this service"))
     return [redact(finding, settings) for finding in findings]
 
 
@@ -93,6 +98,10 @@ def check_redis(settings: WorkerSettings) -> list[Finding]:
     except (redis.ConnectionError, redis.TimeoutError) as unreachable:
         return [Finding("redis", FAIL, f"{target}: cannot connect within {CONNECT_TIMEOUT_SECONDS} s "
                         f"({describe_connection_error(unreachable)})", redis_reach_fix(settings))]
+    except redis.RedisError as garbled:
+        return [Finding("redis", FAIL, f"{target}: the port does not answer like Redis "
+                        f"({describe_connection_error(garbled)})",
+                        "check QUEUE_BULL_REDIS_PORT (and QUEUE_BULL_REDIS_TLS) against the VPS's Redis")]
     finally:
         client.close()
     return redis_findings(settings, info, latency_ms, queue_present, other_prefixes)
