@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,9 @@ Cleanup = Callable[[Callable[[], None]], None]
 
 
 def wrong_queue_password(env: dict, cleanup: Cleanup) -> dict:
-    server = OwnRedis(Path(tempfile.mkdtemp(prefix="mf-wk-redis-")), password=secrets.token_hex(12)).start()
+    workdir = Path(tempfile.mkdtemp(prefix="mf-wk-redis-"))
+    server = OwnRedis(workdir, password=secrets.token_hex(12)).start()
+    cleanup(lambda: shutil.rmtree(workdir, ignore_errors=True))  # runs after stop (cleanups run last-in first-out)
     cleanup(server.stop)
     return {**env, "QUEUE_BULL_REDIS_HOST": "127.0.0.1", "QUEUE_BULL_REDIS_PORT": str(server.port),
             "QUEUE_BULL_REDIS_PASSWORD": secrets.token_hex(12)}
