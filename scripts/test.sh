@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh || exit 1
 scripts/ensure-tools.sh || exit 1
-.venv/bin/python -m masteryflow worker setup || exit 1
+.venv/bin/python -m masteryflow worker setup --native || exit 1
 
 embedded_pid=""
 stop_embedded() { [ -n "$embedded_pid" ] && kill "$embedded_pid" 2>/dev/null && wait "$embedded_pid" 2>/dev/null; }
