@@ -7,7 +7,7 @@ import time
 from behave import given, then, when
 from hamcrest import assert_that, empty, equal_to, greater_than, less_than, not_none
 
-from masteryflow.testing.faults import wait_for
+from masteryflow.testing.faults import ConnectionDrops, wait_for
 from masteryflow.testing.measures import publish_measure
 from masteryflow.testing.readiness import ReadinessWatch
 from masteryflow.testing.resilience_stack import CONCURRENCY, WORKERS, MemoryWatch
@@ -111,7 +111,7 @@ def step_queue_outage(context, down, after):
     context.outage_started = time.monotonic()
     context.outage_seconds = context.stage.queue_server.restart(downtime=down)
     context.outage_ended = time.monotonic()
-    context.stream.join(120)
+    context.stream.result(120)
 
 
 @then("the local side reports that it is not ready during the outage, and ready again after it")
@@ -124,6 +124,29 @@ def step_readiness_dips(context):
                              f"{unready_at - context.outage_started:.1f} s after the outage began ({reason!r}), "
                              f"ready again {ready_again_at - context.outage_ended:.1f} s after the queue was back")
     assert_that(unready_at, less_than(context.outage_ended + 30))
+
+
+# --- the databases drop their connections --------------------------------------------------------
+
+@when("both databases drop every connection every {every:d} seconds, from {start:d} to {end:d} seconds into the stream")
+def step_connection_drops(context, every, start, end):
+    time.sleep(max(0.0, context.stream_started + start - time.monotonic()))
+    drops = ConnectionDrops(context.stage.database_urls, every_seconds=every).start()
+    time.sleep(max(0.0, context.stream_started + end - time.monotonic()))
+    drops.stop()
+    context.last_drop_at = time.monotonic()
+    publish_measure(context, f"{drops.terminated} database connections terminated in {drops.rounds} rounds")
+    assert_that(drops.terminated, greater_than(0))
+    context.stream.result(120)
+
+
+@then("the local side is ready again within {limit:d} seconds of the last drop")
+def step_ready_after_drops(context, limit):
+    watch = context.readiness
+    wait_for(watch.is_ready_now, timeout=limit, what="readiness after the last drop")
+    unready = [body for _, ready, body in watch.changes if not ready]
+    publish_measure(context, f"ready {time.monotonic() - context.last_drop_at:.1f} s after the last drop; "
+                             f"readiness went false {len(unready)} time(s): {sorted(set(unready))}")
 
 
 # --- outcomes of many runs -----------------------------------------------------------------------
@@ -146,7 +169,7 @@ def step_all_final(context, limit):
     started = getattr(context, "burst_started", None)
     drained = f", all recorded {time.monotonic() - started:.1f} s after the burst" if started else ""
     publish_measure(context, f"{len(traffic.runs)} runs requested, {len(accepted)} accepted by n8n, "
-                             f"{len(traffic.runs) - len(accepted)} refused at the door; outcomes "
+                             f"{len(traffic.runs) - len(accepted)} refused by n8n; outcomes "
                              f"{dict(traffic.status_counts())}; executions lost: {len(still_open)}{drained}")
     assert_that(len(accepted), greater_than(0))
     assert_that(still_open, empty())

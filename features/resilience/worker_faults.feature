@@ -2,7 +2,8 @@
 Feature: No accepted run is lost when the local worker side breaks
   Customers' runs travel through n8n's queue to the local workers. A worker can be killed
   outright (out of memory, a pulled plug), the queue can restart, and customers can send far
-  more runs than the workers can take at once. Whatever happens, every run n8n accepted ends
+  more runs than the workers can take at once, the databases can drop their connections.
+  Whatever happens, every run n8n accepted ends
   with a final outcome on the platform, killed workers come back without anyone stepping in,
   and the queue keeps moving.
 
@@ -32,6 +33,14 @@ Feature: No accepted run is lost when the local worker side breaks
       Then the local side reports that it is not ready during the outage, and ready again after it
       And every accepted run ends with a final outcome on the platform within 2 minutes
       And every accepted run finished successfully
+
+  Rule: Databases dropping their connections lose no accepted run
+
+    Scenario: n8n's database and the platform's drop every connection, again and again
+      When customers request runs faster than the workers can take them, for 20 seconds
+      And both databases drop every connection every 2 seconds, from 5 to 15 seconds into the stream
+      Then every accepted run ends with a final outcome on the platform within 3 minutes
+      And the local side is ready again within 30 seconds of the last drop
 
   Rule: A burst far above capacity drains, within the memory budget
 

@@ -1,7 +1,8 @@
 """Faults injected into real services and processes by the resilience features and tests.
 
-Each helper is aimed narrowly: backends are terminated only in databases named mf_res_*,
-processes only by the pid the test started or was handed, Redis only on a private port.
+Each helper is aimed narrowly: backends are terminated only in databases named mf_res_* or on
+a private PostgreSQL server the test started (OwnPostgres), processes only by the pid the test
+started or was handed, Redis only on a private port.
 """
 
 from __future__ import annotations
@@ -30,11 +31,38 @@ WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backen
 """
 
 
-def terminate_backends(database_url: str) -> int:
-    """Terminate every client connection to the database of `database_url`; return how many."""
-    name = _own_database(database_url)
+def terminate_backends(database_url: str, private_server: bool = False) -> int:
+    """Terminate every client connection (busy or idle) to the database of `database_url`."""
+    name = db.database_name(database_url) if private_server else _own_database(database_url)
     with psycopg.connect(db.admin_url(database_url), autocommit=True, connect_timeout=5) as admin:
         return admin.execute(TERMINATE_BACKENDS, (name,)).fetchone()[0]
+
+
+@dataclass
+class ConnectionDrops:
+    """Every `every_seconds`, terminate every connection to each database in `database_urls`
+    (all on a private server), from a background thread, until stopped."""
+
+    database_urls: list[str]
+    every_seconds: float = 2.0
+    rounds: int = 0
+    terminated: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> "ConnectionDrops":
+        self._thread = threading.Thread(target=self._drop, name="connection-drops", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _drop(self) -> None:
+        while not self._stop.is_set():
+            self.terminated += sum(terminate_backends(url, private_server=True) for url in self.database_urls)
+            self.rounds += 1
+            self._stop.wait(self.every_seconds)
 
 
 @dataclass

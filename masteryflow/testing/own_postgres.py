@@ -71,7 +71,7 @@ class OwnPostgres:
 
     def _configure(self) -> None:
         settings = [f"port = {self.port}", "listen_addresses = '127.0.0.1'",
-                    f"unix_socket_directories = '{self.workdir}'", "fsync = off", "max_connections = 50"]
+                    f"unix_socket_directories = '{self.workdir}'", "fsync = off", "max_connections = 100"]
         hba = ["local all all trust"]
         if self.tls:
             for name in ("server.crt", "server.key"):
