@@ -40,17 +40,24 @@ REDIS_URL = os.environ.get("MASTERYFLOW_PRIO_TEST_REDIS_URL", "redis://127.0.0.1
 TIER_RANK = {"vip": 0, "premium": 1, "pro": 2, "free": 3}
 TARGET_P99_MS = 100.0
 
-# takes the next job like Bull's moveToActive and, in the same atomic step, reports whether a placed
-# job of a better tier (lower tier rank) was waiting: KEYS wait, active, priority; ARGV rank hash key
+# takes the next job like Bull's moveToActive and, in the same atomic step, counts the placed
+# waiting jobs of a better tier. KEYS: wait, active, priority, then one SET of job ids per tier
+# rank (0 = VIP), filled when each job is added.
 TAKE_AND_CHECK = """
 local jobId = redis.call("RPOPLPUSH", KEYS[1], KEYS[2])
 if not jobId then return false end
-local score = tonumber(redis.call("ZSCORE", KEYS[3], jobId))
+local score = redis.call("ZSCORE", KEYS[3], jobId)
 redis.call("ZREM", KEYS[3], jobId)
-local rank = tonumber(redis.call("HGET", ARGV[1], jobId))
+local rank = #KEYS - 3
+for r = 0, #KEYS - 4 do
+  if redis.call("SREM", KEYS[4 + r], jobId) == 1 then rank = r end
+end
 local better = 0
-for _, other in ipairs(redis.call("ZRANGEBYSCORE", KEYS[3], 0, "(50")) do
-  if tonumber(redis.call("HGET", ARGV[1], other)) < rank then better = better + 1 end
+for r = 0, rank - 1 do
+  for _, other in ipairs(redis.call("SMEMBERS", KEYS[4 + r])) do
+    local s = redis.call("ZSCORE", KEYS[3], other)
+    if s and tonumber(s) < 50 then better = better + 1 end
+  end
 end
 return {jobId, tostring(score), better}
 """
@@ -76,7 +83,7 @@ def steady_load(platform_url: str, projects: dict, seconds: float, rate: float, 
     producer_client = redis.Redis.from_url(REDIS_URL, decode_responses=True)  # not counted
     synthetic = SyntheticQueue(BullQueue(producer_client, prefix=queue.base[:-len(":jobs")]))
     synthetic.clear()
-    ranks_key = f"{queue.base}:bench-ranks"
+    tier_sets = [f"{queue.base}:bench-tier-{rank}" for rank in range(len(TIER_RANK))]
     prioritizer = Prioritizer(queue, TierResolver(platform_url), PrioritizerSettings(
         poll_seconds=poll_ms / 1000, aging_step_seconds=0))
     service = PrioritizerService(prioritizer, listen_for_new_jobs=notify)
@@ -89,8 +96,7 @@ def steady_load(platform_url: str, projects: dict, seconds: float, rate: float, 
         next_at = time.perf_counter()
         while not stop.is_set():
             tier = rng.choice(list(TIER_RANK))
-            job_id = synthetic.add(projects[tier], webhook=rng.random() < 0.7)
-            synthetic.client.hset(ranks_key, job_id, TIER_RANK[tier])
+            synthetic.add(projects[tier], webhook=rng.random() < 0.7, index_set=tier_sets[TIER_RANK[tier]])
             next_at += 1 / rate
             time.sleep(max(0.0, next_at - time.perf_counter()))
 
@@ -99,7 +105,7 @@ def steady_load(platform_url: str, projects: dict, seconds: float, rate: float, 
         while not stop.is_set():
             time.sleep(max(0.0, next_at - time.perf_counter()))
             next_at += 1 / take_rate
-            taken = take(keys=[queue.wait_key, queue.active_key, queue.priority_key], args=[ranks_key])
+            taken = take(keys=[queue.wait_key, queue.active_key, queue.priority_key, *tier_sets])
             if taken:
                 outcome["taken"] += 1
                 outcome["inversions"] += int(taken[2] > 0)

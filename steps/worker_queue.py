@@ -9,6 +9,7 @@ from hamcrest import (assert_that, contains_exactly, equal_to, only_contains, gr
 
 from masteryflow.testing.builders.accounts import create_user
 from masteryflow.testing.tier_queue_runs import request_stream, start_prioritizer
+from masteryflow.worker.queue import QueueCounts
 from masteryflow.worker.queue_order import N8N_WEBHOOK_PRIORITY
 
 PLACEMENT_AND_AGING_CHECK_SECONDS = 0.5  # a poll interval plus the aging check interval, rounded up
@@ -76,7 +77,7 @@ def aging_bound(context, tier, seconds):
 def worker_busy(context, seconds):
     stage = context.tier_queue
     context.requested_runs.append(stage.request_run("free", seconds))
-    stage.wait_for(lambda: stage.queue.counts() == type(stage.queue.counts())(0, 1), "the worker busy")
+    stage.wait_for(lambda: stage.queue.counts() == QueueCounts(waiting=0, active=1), "the worker busy")
 
 
 @when("customers request runs in this order: {tiers:Tiers}")

@@ -30,6 +30,7 @@ local len = rcall("LLEN", target)
 local id = rcall("LINDEX", target, len - (count - 1))
 if id then rcall("LINSERT", target, "BEFORE", id, jobId) else rcall("RPUSH", target, jobId) end
 rcall("PUBLISH", KEYS[1] .. "ing@synthetic", jobId)
+if KEYS[6] then rcall("SADD", KEYS[6], jobId) end
 return jobId
 """
 
@@ -53,15 +54,17 @@ class SyntheticQueue:
         self._take = self.client.register_script(_script(TAKE_JOB))
 
     def add(self, project_id: str | None, webhook: bool = True, raw_data: str | None = None,
-            enqueued_ms: int | None = None, priority: int | None = None) -> str:
-        """Add a job as n8n does; raw_data replaces the JSON n8n would write (for malformed jobs)."""
+            enqueued_ms: int | None = None, priority: int | None = None, index_set: str | None = None) -> str:
+        """Add a job as n8n does; raw_data replaces the JSON n8n would write (for malformed jobs).
+        index_set: a SET the job id is added to in the same atomic step (for measurements)."""
         data = raw_data if raw_data is not None else json.dumps(
             {"workflowId": "wf", "executionId": "0", "loadStaticData": False,
              **({"projectId": project_id} if project_id else {})})
         if priority is None:
             priority = N8N_WEBHOOK_PRIORITY if webhook else N8N_BACKGROUND_PRIORITY
         wait, paused, meta_paused, priority_key = ordering_keys(self.queue)
-        job_id = self._add(keys=[wait, paused, meta_paused, self.queue.id_key, priority_key],
+        job_id = self._add(keys=[wait, paused, meta_paused, self.queue.id_key, priority_key,
+                                 *([index_set] if index_set else [])],
                            args=[job_key_prefix(self.queue), data, enqueued_ms or int(time.time() * 1000), priority])
         return _text(job_id)
 
