@@ -1,11 +1,12 @@
 """Steps about faults on the local worker side (features/resilience/worker_faults.feature): a
-worker killed mid-run, the queue restarting under a stream of runs, a burst above capacity.
+worker killed mid-run, the queue restarting and the databases dropping their connections under
+a stream of runs, a burst above capacity.
 The stage (context.stage) comes from @fixture.resilience_stack; every fault publishes what it measured."""
 
 import time
 
 from behave import given, then, when
-from hamcrest import assert_that, empty, equal_to, greater_than, less_than, not_none
+from hamcrest import assert_that, empty, equal_to, greater_than, is_not, less_than
 
 from masteryflow.testing.faults import ConnectionDrops, wait_for
 from masteryflow.testing.measures import publish_measure
@@ -189,7 +190,7 @@ def step_memory_budget(context, limit):
     peak = context.memory.peak_bytes
     publish_measure(context, f"local side peak memory {peak / 2**20:.0f} MB over {len(context.memory.samples)} samples "
                              f"(budget {limit} GB)")
-    assert_that(peak, not_none())
+    assert_that(context.memory.samples, is_not(empty()))
     assert_that(peak, less_than(limit * GB))
 
 

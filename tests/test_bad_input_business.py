@@ -23,7 +23,7 @@ NOW = datetime.now(timezone.utc)
 EXAMPLES = int(os.environ.get("MASTERYFLOW_BAD_INPUT_EXAMPLES", "40"))
 
 TRICKY_TEXT = ["", " ", "pro'; DROP TABLE users; --", "O'Brien \"the\" \\ user", "prémium", "VIP", "Pro ",
-               "💥🚀", "a" * 5000, "\u202e\u0000".replace("\u0000", ""), "%s %(x)s {0}", "NULL"]
+               "💥🚀", "a" * 5000, "\u202e", "%s %(x)s {0}", "NULL"]
 TIERS = ["free", "pro", "premium", "vip", "gold", "", "FREE"]
 
 

@@ -69,7 +69,7 @@ class ResilienceStage:
         return self.stack.side.supervisor
 
     def worker_running_a_run(self, timeout: float = 30.0):
-        """The first worker whose log says it started an execution since `since` (name, process)."""
+        """The first worker whose log says it started a new execution from now on."""
         deadline = time.monotonic() + timeout
         seen = {name: len(w.executions_started()) for name, w in self.supervisor.workers.items()}
         while time.monotonic() < deadline:
