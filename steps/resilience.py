@@ -2,6 +2,7 @@
 the middle of a load, mistyped options, databases not meant for mock data (features/resilience).
 Each fault step publishes what it measured."""
 
+import shutil
 import tempfile
 
 import psycopg
@@ -28,6 +29,7 @@ def scratch_database(context, purpose: str = "res"):
 def load_mock_data(context, seed: int | str = 1, *options: str):
     """`seed` with the given options (later ones win) into the scratch database."""
     out = tempfile.mkdtemp(prefix="mf-res-seed-")
+    context.add_cleanup(shutil.rmtree, out, True)
     return run_masteryflow("seed", "--seed", str(seed), "--scale", SEED_SCALE, "--out", out, "--quiet",
                            "--database-url", context.scratch.url, *options)
 

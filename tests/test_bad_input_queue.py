@@ -99,12 +99,12 @@ def break_job(queue: SyntheticQueue, kind: str, value) -> str:
 def test_malformed_jobs_never_stop_the_prioritizer_nor_get_lost(platform, projects, client, broken):
     bull = BullQueue(client, prefix=f"mf_res_badq_{os.getpid()}_{next(_prefixes)}")
     queue = SyntheticQueue(bull)
+    resolver = TierResolver(platform.url, ttl_seconds=30)
     try:
         free = queue.add(projects["free"])
         bad_ids = [break_job(queue, kind, value) for kind, value in broken]
         vip = queue.add(projects["vip"])
-        prioritizer = Prioritizer(bull, TierResolver(platform.url, ttl_seconds=30),
-                                  PrioritizerSettings(aging_step_seconds=0, aging_check_seconds=0))
+        prioritizer = Prioritizer(bull, resolver, PrioritizerSettings(aging_step_seconds=0, aging_check_seconds=0))
         worked = [prioritizer.run_pass_safely() for _ in range(3)]
         order = queue.run_order()
         assert_that(worked[-1], equal_to(True))
@@ -112,6 +112,6 @@ def test_malformed_jobs_never_stop_the_prioritizer_nor_get_lost(platform, projec
         assert_that(order, has_items(*[str(i) for i in bad_ids]))          # nothing dropped
         for job_id in (vip, free):
             assert_that(job_id, is_in(queue.priorities()))
-        prioritizer.resolver.close()
     finally:
+        resolver.close()
         queue.clear()
