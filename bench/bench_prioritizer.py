@@ -195,6 +195,7 @@ def main() -> int:
                   f"backlog at the end {r['backlog']})")
     finally:
         databases.discard(platform)
+        databases.close()
     reactions = autoscaler_reaction(args.scale_poll, trials=5)
     print(f"autoscaler: backlog -> scale-up decision, poll {args.scale_poll:g} s, 5 trials: "
           f"median {statistics.median(reactions):.3f} s, max {max(reactions):.3f} s, "

@@ -24,7 +24,9 @@ _queue_numbers = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def databases():
-    return DatabaseFactory(SERVER_URL)
+    factory = DatabaseFactory(SERVER_URL)
+    yield factory
+    factory.close()  # waits for the pending drops
 
 
 @pytest.fixture

@@ -146,7 +146,9 @@ class TierQueueStage:
         for process in [*self.workers, self.main]:
             if process is not None:
                 process.stop(15)
-        keys = list(self.queue.client.scan_iter(match=f"{self.prefix}:*", count=1000))
+        patterns = [f"{self.prefix}:*", f"n8n:cache:*{self.prefix}*",  # n8n's own cache in the same Redis DB
+                    *(f"n8n:cache:*{self.workflow_id(tier)}*" for tier in TIERS)]
+        keys = [key for pattern in patterns for key in self.queue.client.scan_iter(match=pattern, count=1000)]
         if keys:
             self.queue.client.delete(*keys)
         self.queue.client.close()
