@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import redis
+
 from masteryflow.worker.queue import BullQueue
 from masteryflow.worker.queue_order import PLACED_CEILING
 
@@ -42,7 +44,11 @@ def read_jobs(queue: BullQueue, job_ids: list[str], now_ms: int) -> list[Waiting
     for job_id in job_ids:
         pipe.hmget(queue.job_key(job_id), "data", "priority", "timestamp")
     jobs = []
-    for job_id, (data, priority, timestamp) in zip(job_ids, pipe.execute()):
+    for job_id, fields in zip(job_ids, pipe.execute(raise_on_error=False)):
+        if isinstance(fields, redis.ResponseError):
+            jobs.append(WaitingJob(job_id, 100, now_ms, None, "job key is not a hash"))
+            continue
+        data, priority, timestamp = fields
         if data is None and priority is None:
             continue  # taken and finished since it was listed
         jobs.append(parse_job(job_id, data, priority, timestamp, now_ms))
@@ -68,7 +74,7 @@ def parse_job(job_id: str, data: str | bytes | None, priority: str | bytes | Non
 def _int_or(raw: str | bytes | None, default: int) -> int:
     try:
         return int(float(raw))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "1E309" is a float, but infinite
         return default
 
 
