@@ -4,7 +4,6 @@ import random
 
 from hamcrest import assert_that, contains_exactly, equal_to, greater_than, less_than
 
-from masteryflow.worker.queue_order import meta_paused_key, paused_key
 from prioritizer_support import (bull, databases, make_prioritizer, platform,  # noqa: F401
                                  projects, queue)
 
@@ -77,8 +76,8 @@ def test_wait_list_and_priority_set_agree_after_every_pass(bull, platform, proje
 
 
 def test_a_paused_queue_is_ordered_in_its_paused_list(bull, platform, projects, queue):
-    bull.client.set(meta_paused_key(bull), 1)
+    bull.client.set(bull.meta_paused_key, 1)
     free_job, vip_job = queue.add(projects["free"]), queue.add(projects["vip"])
     make_prioritizer(bull, platform).run_pass()
-    paused_order = list(reversed(bull.client.lrange(paused_key(bull), 0, -1)))
+    paused_order = list(reversed(bull.client.lrange(bull.paused_key, 0, -1)))
     assert_that(paused_order, contains_exactly(vip_job, free_job))

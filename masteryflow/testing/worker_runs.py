@@ -66,13 +66,13 @@ def recorded_run(db, execution_id: int, timeout: float = 20.0) -> dict:
 def stop_handing_out_jobs(stack: N8nStack) -> None:
     """Pause the queue globally, as Bull does: new jobs park in `paused`, workers wait on `wait`."""
     client, queue = stack.redis(), BullQueue(stack.redis(), stack.settings.redis.prefix)
-    client.set(f"{queue.base}:meta-paused", 1)
+    client.set(queue.meta_paused_key, 1)
     if client.exists(queue.wait_key):
         client.rename(queue.wait_key, queue.paused_key)
 
 
 def hand_out_jobs_again(stack: N8nStack) -> None:
     client, queue = stack.redis(), BullQueue(stack.redis(), stack.settings.redis.prefix)
-    client.delete(f"{queue.base}:meta-paused")
+    client.delete(queue.meta_paused_key)
     if client.exists(queue.paused_key):
         client.rename(queue.paused_key, queue.wait_key)

@@ -2,7 +2,8 @@
 
 n8n puts every execution on the queue `jobs` under QUEUE_BULL_PREFIX (default `bull`):
 `<prefix>:jobs:wait` (LIST, workers pop its right end), `<prefix>:jobs:active` (LIST),
-`<prefix>:jobs:priority` (ZSET job id -> priority), `<prefix>:jobs:<id>` (HASH).
+`<prefix>:jobs:priority` (ZSET job id -> priority), `<prefix>:jobs:<id>` (HASH); while the queue
+is paused globally, waiting jobs sit in `<prefix>:jobs:paused` and `<prefix>:jobs:meta-paused` exists.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class BullQueue:
     @property
     def paused_key(self) -> str:
         return f"{self.base}:paused"
+
+    @property
+    def meta_paused_key(self) -> str:
+        return f"{self.base}:meta-paused"
 
     @property
     def id_key(self) -> str:

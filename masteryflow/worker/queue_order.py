@@ -15,17 +15,9 @@ N8N_BACKGROUND_PRIORITY = 100
 PLACED_CEILING = N8N_WEBHOOK_PRIORITY
 
 
-def paused_key(queue: BullQueue) -> str:
-    return f"{queue.base}:paused"
-
-
-def meta_paused_key(queue: BullQueue) -> str:
-    return f"{queue.base}:meta-paused"
-
-
 def ordering_keys(queue: BullQueue) -> list[str]:
     """KEYS of reprioritize.lua (and of a Bull-style add): wait, paused, meta-paused, priority."""
-    return [queue.wait_key, paused_key(queue), meta_paused_key(queue), queue.priority_key]
+    return [queue.wait_key, queue.paused_key, queue.meta_paused_key, queue.priority_key]
 
 
 def job_key_prefix(queue: BullQueue) -> str:
