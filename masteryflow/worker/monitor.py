@@ -12,6 +12,7 @@ import logging
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -22,7 +23,7 @@ from masteryflow.worker.connections import postgres_connect, redis_client
 from masteryflow.worker.progress import QueueObservation, StuckDetector
 from masteryflow.worker.queue import BullQueue, QueueCounts
 from masteryflow.worker.supervisor import Supervisor
-from masteryflow.worker.worker_log import WorkerLogReader
+from masteryflow.worker.worker_log import LostExecution, WorkerLogReader
 
 log = logging.getLogger("masteryflow.worker")
 N8N_FAILED_STATUSES = ("error", "crashed", "canceled")
@@ -114,6 +115,7 @@ class Monitor:
         self.starts_seen: dict[str, int] = {}
         self.finished_since_sample: dict[str, list[str]] = {}
         self.worker_of_execution: dict[str, str] = {}
+        self.lost: deque[LostExecution] = deque()  # taken by the execution recorder
         self.snapshot = Snapshot()
         self.last_sample_at = time.monotonic()
         self.host = socket.gethostname()
@@ -164,13 +166,25 @@ class Monitor:
     def _read_worker_logs(self) -> None:
         for process in self.supervisor.all_processes():
             reader = self.readers.setdefault(process.name, WorkerLogReader(process.log_path))
-            if self.starts_seen.get(process.name) != process.starts:
-                self.starts_seen[process.name] = process.starts
-                reader.forget_running()
+            alive = process.is_running()  # before reading: a dead process has written its last line
+            restarted = self.starts_seen.setdefault(process.name, process.starts) != process.starts
+            self.starts_seen[process.name] = process.starts
             activity = reader.read_new()
             for execution_id in activity.started:
                 self.worker_of_execution[execution_id] = process.name
             self.finished_since_sample.setdefault(process.name, []).extend(activity.finished)
+            if (restarted or not alive) and reader.running:
+                lost = reader.forget_running(process.name)
+                log.warning("%s died while running n8n execution(s) %s", process.name,
+                            ", ".join(item.execution_id for item in lost))
+                self.lost.extend(lost)
+
+    def take_lost(self) -> list[LostExecution]:
+        """Executions whose worker died since the last call."""
+        taken = []
+        while self.lost:
+            taken.append(self.lost.popleft())
+        return taken
 
     # --- performance rows ----------------------------------------------------------------------
 

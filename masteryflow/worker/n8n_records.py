@@ -11,12 +11,13 @@ import psycopg
 
 FINISHED_STATUSES = ("success", "error", "crashed", "canceled")
 
-FIND_BY_TOKEN = """
+SELECT_EXECUTION = """
 SELECT e.id::text, e.status, e."startedAt", e."stoppedAt", d.data
-FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
-WHERE e."workflowId" = %s AND e."deletedAt" IS NULL AND d.data LIKE %s
-ORDER BY e.id DESC LIMIT 1
+FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id
+WHERE e."deletedAt" IS NULL
 """
+FIND_BY_TOKEN = SELECT_EXECUTION + ' AND e."workflowId" = %s AND d.data LIKE %s ORDER BY e.id DESC LIMIT 1'
+FIND_BY_ID = SELECT_EXECUTION + " AND e.id = %s"
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,39 @@ class N8nExecution:
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED_STATUSES and self.stopped_at is not None
+        return self.status in FINISHED_STATUSES
 
 
 def find_by_token(conn: psycopg.Connection, n8n_workflow_id: str, token: str) -> N8nExecution | None:
     """The execution of a workflow whose input carries `token` (letters, digits and dashes only)."""
     if not token.replace("-", "").isalnum():
         raise ValueError(f"a run token has letters, digits and dashes only, not {token!r}")
-    row = conn.execute(FIND_BY_TOKEN, (n8n_workflow_id, f'%"{token}"%')).fetchone()
+    return execution_of(conn.execute(FIND_BY_TOKEN, (n8n_workflow_id, f'%"{token}"%')).fetchone())
+
+
+def find_by_id(conn: psycopg.Connection, execution_id: str) -> N8nExecution | None:
+    """n8n's execution by its id (its data may no longer carry the run's token: n8n replaces the data
+    of an execution whose worker died); None once it is deleted."""
+    if not execution_id.isdigit():
+        raise ValueError(f"an n8n execution id is a whole number, not {execution_id!r}")
+    return execution_of(conn.execute(FIND_BY_ID, (int(execution_id),)).fetchone())
+
+
+def execution_of(row) -> N8nExecution | None:
     if row is None:
         return None
     execution_id, status, started_at, stopped_at, data = row
-    message, node = error_of(unflatten(data)) if status in ("error", "crashed") else (None, None)
+    message, node = error_of(run_data_of(data)) if status in ("error", "crashed") else (None, None)
     return N8nExecution(execution_id, status, started_at, stopped_at, message, node)
+
+
+def run_data_of(data: str | None) -> dict:
+    """The run data, or {} when n8n stored none or something that is not run data."""
+    try:
+        parsed = unflatten(data) if data else {}
+    except (ValueError, TypeError, IndexError, KeyError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def error_of(run_data: dict) -> tuple[str | None, str | None]:
