@@ -71,12 +71,17 @@ def run_up(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     state_dir = args.state_dir or masteryflow_home() / "worker-state"
-    side = LocalWorkerSide.build(runtime, settings, state_dir)
+    try:
+        side = LocalWorkerSide.build(runtime, settings, state_dir)
+    except ConfigError as problem:  # the prioritizer's or the autoscaler's settings
+        print(problem, file=sys.stderr)
+        return 1
     stopped = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopped.set())
     side.start()
-    print(f"local worker side up: {settings.local.workers} worker(s), health on {side.http.url}", flush=True)
+    print(f"local worker side up: {settings.local.workers} worker(s), {side.control.describe()}, "
+          f"health on {side.http.url}", flush=True)
     stopped.wait()
     print("stopping: workers finish their running executions first", flush=True)
     side.stop()

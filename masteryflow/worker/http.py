@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from masteryflow.worker.monitor import Monitor, Snapshot
@@ -60,9 +61,10 @@ def render_metrics(snapshot: Snapshot, memory_budget_bytes: int) -> str:
 
 
 class HealthServer:
-    def __init__(self, monitor: Monitor, host: str, port: int):
+    def __init__(self, monitor: Monitor, host: str, port: int, more_metrics: Callable[[], str] = str):
+        """more_metrics: exposition lines appended to /metrics (the prioritizer's and autoscaler's)."""
         self.monitor = monitor
-        handler = type("Handler", (_Handler,), {"monitor": monitor})
+        handler = type("Handler", (_Handler,), {"monitor": monitor, "more_metrics": staticmethod(more_metrics)})
         self.server = ThreadingHTTPServer((host, port), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, name="health-http", daemon=True)
 
@@ -83,6 +85,7 @@ class HealthServer:
 
 class _Handler(BaseHTTPRequestHandler):
     monitor: Monitor
+    more_metrics: Callable[[], str]
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         snapshot = self.monitor.snapshot
@@ -94,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
             problems = snapshot.problems(budget)
             self._answer(503 if problems else 200, "\n".join(problems) + "\n" if problems else "ready\n")
         elif self.path == "/metrics":
-            self._answer(200, render_metrics(snapshot, budget), "text/plain; version=0.0.4")
+            self._answer(200, render_metrics(snapshot, budget) + self.more_metrics(), "text/plain; version=0.0.4")
         else:
             self._answer(404, "not found: try /healthz, /readyz or /metrics\n")
 

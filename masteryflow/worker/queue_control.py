@@ -85,6 +85,13 @@ class QueueControl:
             supervisor.add_task("autoscaler", schedule.every_seconds, scaling.tick)
         return cls(prioritizer, scaling)
 
+    def describe(self) -> str:
+        placing = "tier priority on" if self.prioritizer is not None else "tier priority off"
+        if self.scaling is None:
+            return f"{placing}, fixed worker count"
+        policy = self.scaling.autoscaler.policy
+        return f"{placing}, autoscaling {policy.min_workers}-{policy.max_workers} workers"
+
     def metrics(self) -> dict[str, float]:
         values = {}
         for part in (self.prioritizer, self.scaling):
@@ -95,6 +102,11 @@ class QueueControl:
     def metrics_text(self) -> str:
         """Prometheus exposition lines, to append to the supervisor's /metrics."""
         return "".join(f"{name} {number(value)}\n" for name, value in sorted(self.metrics().items()))
+
+    def report_to(self, platform_database_url: str) -> None:
+        """Resolve tiers from another platform database from now on."""
+        if self.prioritizer is not None:
+            self.prioritizer.prioritizer.resolver.repoint(platform_database_url)
 
     def stop(self) -> None:
         if self.prioritizer is not None:

@@ -56,6 +56,12 @@ class TierResolver:
         now = self.clock()
         self._tiers = {p: entry for p, entry in self._tiers.items() if entry[1] > now}
 
+    def repoint(self, database_url: str) -> None:
+        """Resolve from another platform database; what was cached came from the old one."""
+        self.database_url = database_url
+        self._tiers, self._plans = {}, None
+        self.close()
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
