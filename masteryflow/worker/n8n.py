@@ -73,9 +73,9 @@ def n8n_environment(settings: WorkerSettings) -> dict[str, str]:
     if pg.ssl_enabled:
         env["DB_POSTGRESDB_SSL_ENABLED"] = "true"
         env["DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED"] = str(pg.ssl_reject_unauthorized).lower()
-        for name, value in (("CA", pg.ssl_ca), ("CERT", pg.ssl_cert), ("KEY", pg.ssl_key)):
-            if value:
-                env[f"DB_POSTGRESDB_SSL_{name}"] = value
+        for name, path in (("CA", pg.ssl_ca), ("CERT", pg.ssl_cert), ("KEY", pg.ssl_key)):
+            if path:  # n8n reads a NAME_FILE variable's file as the value of NAME
+                env[f"DB_POSTGRESDB_SSL_{name}_FILE"] = path
     return env
 
 

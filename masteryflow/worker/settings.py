@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import tempfile
 from dataclasses import dataclass, field
 
 from masteryflow.config import ConfigError, platform_database_url
@@ -102,9 +103,9 @@ def load_settings(environ: dict | None = None) -> WorkerSettings:
             password=Secret(reader.text("DB_POSTGRESDB_PASSWORD", "")),
             schema=reader.text("DB_POSTGRESDB_SCHEMA", "public"),
             ssl_enabled=reader.flag("DB_POSTGRESDB_SSL_ENABLED", False),
-            ssl_ca=reader.text("DB_POSTGRESDB_SSL_CA", ""),
-            ssl_cert=reader.text("DB_POSTGRESDB_SSL_CERT", ""),
-            ssl_key=reader.text("DB_POSTGRESDB_SSL_KEY", ""),
+            ssl_ca=reader.pem_file("DB_POSTGRESDB_SSL_CA"),
+            ssl_cert=reader.pem_file("DB_POSTGRESDB_SSL_CERT"),
+            ssl_key=reader.pem_file("DB_POSTGRESDB_SSL_KEY"),
             ssl_reject_unauthorized=reader.flag("DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED", True),
         ),
         redis=RedisSettings(
@@ -145,6 +146,18 @@ class _Reader:
     def text(self, name: str, default: str) -> str:
         value = self.environ.get(name)
         return default if value is None or value.strip() == "" else value.strip()
+
+    def pem_file(self, name: str) -> str:
+        """A file holding a PEM value, set the way n8n reads it: NAME_FILE names the file, NAME holds
+        the PEM text itself (written to a private temporary file here) or, for convenience, a path."""
+        path = self.text(f"{name}_FILE", "")
+        value = self.text(name, "")
+        if path or not value.lstrip().startswith("-----BEGIN"):
+            return path or value
+        with tempfile.NamedTemporaryFile("w", prefix="mf-tls-", suffix=".pem", delete=False) as pem:
+            os.chmod(pem.name, 0o600)
+            pem.write(value)
+        return pem.name
 
     def required(self, name: str, how_to_fix: str) -> str:
         value = self.text(name, "")
