@@ -10,6 +10,8 @@ from datetime import datetime
 import psycopg
 
 FINISHED_STATUSES = ("success", "error", "crashed", "canceled")
+# n8n's MaxStalledCountError: the job's lock expired because the worker running it died
+WORKER_LOST_MESSAGE = "failed to be processed too many times"
 
 SELECT_EXECUTION = """
 SELECT e.id::text, e.status, e."startedAt", e."stoppedAt", d.data
@@ -32,6 +34,11 @@ class N8nExecution:
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def worker_lost(self) -> bool:
+        """n8n gave up on it because the worker running it died (crashed, or its stalled-job error)."""
+        return self.status == "crashed" or WORKER_LOST_MESSAGE in (self.error_message or "")
 
 
 def find_by_token(conn: psycopg.Connection, n8n_workflow_id: str, token: str) -> N8nExecution | None:

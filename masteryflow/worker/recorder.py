@@ -4,8 +4,9 @@ has finished it, through the platform's own SQL rules.
 
 Nothing is left open: a run whose local worker died while running it is recorded as crashed as
 soon as the supervisor sees the worker gone (n8n itself notices only when the job's lock expires,
-about 100 s later, and does not retry it); a run whose n8n execution ended without ever starting
-(n8n gave up on it) is crashed too, since the platform's rules let only a crash end a queued run.
+about 100 s later, and does not retry it). When n8n's verdict comes first (a worker on another
+machine), its stalled-job error is recorded as crashed too, as is a run n8n ended without ever
+starting it: the platform's rules let only a crash end a queued run.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class ExecutionRecorder:
         if found.finished:
             if run["status"] == "queued":  # n8n ended it without starting it: only a crash ends that
                 return self.crash(platform, run, found.id, f"n8n ended it as {found.status} before it started")
-            outcome = OUTCOME_OF_N8N_STATUS[found.status]
+            outcome = "crashed" if found.worker_lost else OUTCOME_OF_N8N_STATUS[found.status]
             message = found.error_message or (f"n8n reported the run as {found.status}" if outcome == "error" else None)
             platform.execute(FINISH, (run["id"], outcome, self._end_of(run, found.stopped_at), message,
                                       found.failed_node if outcome == "error" else None))
