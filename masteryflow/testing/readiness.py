@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 
 import requests
 
+from masteryflow.testing.watching import BackgroundWatch
+
 
 @dataclass
-class ReadinessWatch:
+class ReadinessWatch(BackgroundWatch):
     url: str
     every_seconds: float = 0.2
     changes: list[tuple[float, bool, str]] = field(default_factory=list)  # (monotonic time, ready, body)
 
-    def __enter__(self) -> "ReadinessWatch":
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="readiness-watch", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def _watch(self) -> None:
-        while not self._stop.is_set():
-            ready, body = self._probe()
-            if not self.changes or self.changes[-1][1] != ready:
-                self.changes.append((time.monotonic(), ready, body))
-            self._stop.wait(self.every_seconds)
+    def observe(self) -> None:
+        ready, body = self._probe()
+        if not self.changes or self.changes[-1][1] != ready:
+            self.changes.append((time.monotonic(), ready, body))
 
     def _probe(self) -> tuple[bool, str]:
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,31 +20,20 @@ from masteryflow.testing.n8n_stack import N8nStack, WEBHOOK_PATHS, WORKFLOW_IDS,
 from masteryflow.testing.own_postgres import OwnPostgres
 from masteryflow.testing.own_redis import OwnRedis
 from masteryflow.testing.run_traffic import RunTraffic
+from masteryflow.testing.watching import BackgroundWatch
 
 WORKERS, CONCURRENCY = 2, 2
 
 
 @dataclass
-class MemoryWatch:
+class MemoryWatch(BackgroundWatch):
     """Samples the local side's resident memory (workers, task runners, companion) while it runs."""
     read_bytes: callable
     every_seconds: float = 0.25
     samples: list[int] = field(default_factory=list)
 
-    def __enter__(self) -> "MemoryWatch":
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="memory-watch", daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def _watch(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append(self.read_bytes())
-            self._stop.wait(self.every_seconds)
+    def observe(self) -> None:
+        self.samples.append(self.read_bytes())
 
     @property
     def peak_bytes(self) -> int:
