@@ -24,6 +24,6 @@ fi
 rm -rf reports/junit reports/*.html reports/pytest.xml
 failed=0
 .venv/bin/python -m pytest tests/ -q -p no:cacheprovider --junitxml=reports/pytest.xml || failed=1
-.venv/bin/behave features/ || failed=1
+.venv/bin/behave features/ -f progress -o - -f html-pretty -o reports/acceptance.html || failed=1
 .venv/bin/python scripts/summarize_reports.py reports || failed=1
 exit $failed
