@@ -22,7 +22,7 @@ from masteryflow.testing.databases import DatabaseFactory
 
 def start_run(context, userdata) -> None:
     context.services = service_discovery.discover(userdata.get("database_url"), userdata.get("redis_url"))
-    print(context.services.describe(), file=sys.stderr, flush=True)
+    print(context.services.describe(), file=sys.__stderr__, flush=True)  # behave captures sys.stderr
     context.redis_url = context.services.redis_url
     context.databases = DatabaseFactory(context.services.database_url)
     context.setup_seconds = []
@@ -47,6 +47,6 @@ def end_run(context) -> None:
         timings = sorted(context.setup_seconds)
         median = timings[len(timings) // 2]
         print(f"per-scenario database set-up: median {median * 1000:.0f} ms, "
-              f"max {timings[-1] * 1000:.0f} ms over {len(timings)} scenarios", file=sys.stderr)
+              f"max {timings[-1] * 1000:.0f} ms over {len(timings)} scenarios", file=sys.__stderr__, flush=True)
     context.databases.close()
     context.services.stop()
