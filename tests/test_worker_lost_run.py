@@ -4,6 +4,7 @@ Real n8n 2.40.7 (main + one local worker under `worker up`'s LocalWorkerSide), r
 a prefix of its own), real PostgreSQL."""
 
 import time
+from datetime import timedelta
 
 import psycopg
 from psycopg.rows import dict_row
@@ -15,6 +16,8 @@ from masteryflow.testing.faults import wait_for
 from masteryflow.testing.n8n_stack import WEBHOOK_PATHS, WORKFLOW_IDS, start_stack, stop_stack
 from masteryflow.testing.run_traffic import RunTraffic
 from masteryflow.worker import n8n_records
+from masteryflow.worker.platform_runs import request_run
+from masteryflow.worker.recorder import NEVER_RECEIVED_AFTER
 from prioritizer_support import SERVER_URL, databases  # noqa: F401
 
 REDIS_SERVER_URL = "redis://127.0.0.1:6379"
@@ -67,3 +70,18 @@ def test_a_run_whose_worker_is_killed_ends_crashed_on_the_platform_within_second
     assert_that(record["worker_id"], equal_to(worker.name))
     assert_that(record["error_message"], contains_string(f"worker {worker.name} died"))
     assert_that(n8n_status, is_not(is_in(n8n_records.FINISHED_STATUSES)))  # n8n has not noticed yet
+
+
+def test_a_run_n8n_never_received_ends_crashed_and_a_fresh_one_is_left_waiting(stack, traffic):
+    with psycopg.connect(stack.platform.url, autocommit=True, row_factory=dict_row) as platform:
+        never_sent = request_run(platform, traffic.customer, traffic.listing)["id"]
+        just_requested = request_run(platform, traffic.customer, traffic.listing)["id"]
+        platform.execute("UPDATE executions SET requested_at = requested_at - %s WHERE id = %s",
+                         (NEVER_RECEIVED_AFTER + timedelta(seconds=1), never_sent))
+    record, waited = wait_for(lambda: (r := platform_record(stack, never_sent))["status"] != "queued" and r,
+                              timeout=30, poll=0.2, what="the run n8n never received being closed")
+    print(f"measured: a run n8n never received was closed {waited:.1f} s after it became overdue")
+
+    assert_that(record["status"], equal_to("crashed"))
+    assert_that(record["error_message"], contains_string("n8n never received it"))
+    assert_that(platform_record(stack, just_requested)["status"], equal_to("queued"))

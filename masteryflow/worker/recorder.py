@@ -6,7 +6,8 @@ Nothing is left open: a run whose local worker died while running it is recorded
 soon as the supervisor sees the worker gone (n8n itself notices only when the job's lock expires,
 about 100 s later, and does not retry it). When n8n's verdict comes first (a worker on another
 machine), its stalled-job error is recorded as crashed too, as is a run n8n ended without ever
-starting it: the platform's rules let only a crash end a queued run.
+starting it, and a run n8n never received (its webhook call failed): the platform's rules let only
+a crash end a queued run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from masteryflow.worker.worker_log import LostExecution
 log = logging.getLogger("masteryflow.worker")
 ATTRIBUTION_GRACE = timedelta(seconds=10)  # time for the worker's log line to be read
 LOST_KEPT = timedelta(minutes=10)          # a lost execution no open run claims is forgotten after this
+# n8n stores an execution before it queues it: a run with none this long after its request never
+# reached n8n (its webhook call failed) and will not run
+NEVER_RECEIVED_AFTER = timedelta(minutes=2)
 UNATTRIBUTED_WORKER = "not-a-local-worker"
 OUTCOME_OF_N8N_STATUS = {"success": "success", "error": "error", "crashed": "crashed", "canceled": "error"}
 
@@ -73,7 +77,12 @@ class ExecutionRecorder:
         found = (n8n_records.find_by_id(n8n, known) if known else
                  n8n_records.find_by_token(n8n, run["n8n_workflow_id"], run_token(run["id"])))
         if found is None:
-            return self.crash(platform, run, known, "n8n's record of the execution is gone") if known else 0
+            if known:
+                return self.crash(platform, run, known, "n8n's record of the execution is gone")
+            if datetime.now(timezone.utc) - run["requested_at"] > NEVER_RECEIVED_AFTER:
+                return self.crash(platform, run, None, f"n8n never received it (no execution "
+                                                       f"{NEVER_RECEIVED_AFTER.seconds} s after the request)")
+            return 0
         self.execution_of_run[run["id"]] = found.id
         lost = self.lost.pop(found.id, None)
         if lost is not None and not found.finished:
@@ -102,7 +111,8 @@ class ExecutionRecorder:
             log.info("run %s finished in n8n execution %s: %s", run["id"], found.id, outcome)
         return changed
 
-    def crash(self, platform, run: dict, execution_id: str, why: str, lost: LostExecution | None = None) -> int:
+    def crash(self, platform, run: dict, execution_id: str | None, why: str,
+              lost: LostExecution | None = None) -> int:
         """Record the run as crashed (started first when its worker is known, so the platform keeps
         which n8n execution and worker it was)."""
         if run["status"] == "queued" and lost is not None:
@@ -110,10 +120,10 @@ class ExecutionRecorder:
             platform.execute(START, (run["id"], execution_id, lost.worker, started))
             run = {**run, "started_at": started}
         at = lost.lost_at if lost is not None else None
-        platform.execute(FINISH, (run["id"], "crashed", self._end_of(run, at),
-                                  f"n8n execution {execution_id}: {why}", None))
+        message = why if execution_id is None else f"n8n execution {execution_id}: {why}"
+        platform.execute(FINISH, (run["id"], "crashed", self._end_of(run, at), message, None))
         self.execution_of_run.pop(run["id"], None)
-        log.warning("run %s crashed: n8n execution %s: %s", run["id"], execution_id, why)
+        log.warning("run %s crashed: %s", run["id"], message)
         return 1
 
     @staticmethod
