@@ -98,9 +98,9 @@ def admin_url(url: str) -> str:
     return with_database(url, "postgres")
 
 
-def database_exists(url: str, dbname: str) -> bool:
-    with connect(admin_url(url), autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone() is not None
+def database_exists(admin: psycopg.Connection, dbname: str) -> bool:
+    """Whether the server that `admin` is connected to has a database of that name."""
+    return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone() is not None
 
 
 def create_database(url: str, dbname: str, template: str | None = None) -> str:
@@ -137,7 +137,7 @@ def ensure_template(url: str, prefix: str = "mf_template") -> str:
     with connect(admin_url(url), autocommit=True) as admin:
         admin.execute("SELECT pg_advisory_lock(%s)", (TEMPLATE_LOCK_KEY,))
         try:
-            if not database_exists(url, template):
+            if not database_exists(admin, template):
                 build_template(url, admin, template)
                 drop_stale_templates(url, admin, prefix, keep=template)
         finally:

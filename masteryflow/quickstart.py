@@ -33,10 +33,9 @@ def run(args: argparse.Namespace) -> int:
         url = configured or fresh_database(server.database_url)
         print(f"quickstart: database {mask_url(url)} ({'configured' if configured else server.origin})",
               file=sys.stderr, flush=True)
-        seeded = cli.main(["seed", "--seed", args.seed, "--scale", args.scale, "--out", args.out,
-                           "--database-url", url, "--force"] if not configured else
-                          ["seed", "--seed", args.seed, "--scale", args.scale, "--out", args.out,
-                           "--database-url", url])
+        seed_arguments = ["seed", "--seed", args.seed, "--scale", args.scale, "--out", args.out, "--database-url", url]
+        # the quickstart's own database is recreated each run; a configured one keeps the seeder's guard
+        seeded = cli.main(seed_arguments if configured else seed_arguments + ["--force"])
         if seeded != 0:
             return seeded
         return cli.main(["validate", "--database-url", url, "--scale", args.scale])

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from masteryflow.config import ConfigError
@@ -15,6 +13,7 @@ from masteryflow.worker import check, setup
 from masteryflow.worker.envfile import read_env_file
 from masteryflow.worker.runtime import RuntimeProblem, find_runtime, masteryflow_home
 from masteryflow.worker.settings import load_settings
+from masteryflow.worker.stop_signal import wait_for_stop_signal
 
 
 def register(subparsers) -> None:
@@ -76,13 +75,10 @@ def run_up(args: argparse.Namespace) -> int:
     except ConfigError as problem:  # the prioritizer's or the autoscaler's settings
         print(problem, file=sys.stderr)
         return 1
-    stopped = threading.Event()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signal_number, lambda *_: stopped.set())
     side.start()
     print(f"local worker side up: {settings.local.workers} worker(s), {side.control.describe()}, "
           f"health on {side.http.url}", flush=True)
-    stopped.wait()
+    wait_for_stop_signal()
     print("stopping: workers finish their running executions first", flush=True)
     side.stop()
     return 0

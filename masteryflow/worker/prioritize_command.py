@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 
 import redis
 
 from masteryflow.worker.prioritizer_service import PrioritizerService, options_from_environment
 from masteryflow.worker.settings import load_settings
+from masteryflow.worker.stop_signal import wait_for_stop_signal
 from masteryflow.worker.tier_resolver import TierLookupUnavailable
 
 
@@ -38,13 +37,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"placed {report.placed} job(s), moved up {report.aged} aged job(s), "
               f"left {report.set_aside} job(s) where n8n put them")
         return 0
-    stopped = threading.Event()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signal_number, lambda *_: stopped.set())
     service.start()
     print(f"prioritizing (poll every {options.settings.poll_seconds * 1000:.0f} ms, aging step "
           f"{options.settings.aging_step_seconds:g} s); Ctrl-C to stop", flush=True)
-    stopped.wait()
+    wait_for_stop_signal()
     service.stop()
     print(f"stopped after {service.prioritizer.stats.passes} passes, {service.prioritizer.stats.placed} placed")
     return 0
