@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from masteryflow.seeding import comments, generate, workers
+from masteryflow.seeding import comments, generate, outcomes, workers
 from masteryflow.seeding.manifest import build_manifest
 from masteryflow.seeding.writer import render_files, write_files
 
@@ -29,6 +29,15 @@ def test_same_seed_gives_byte_identical_files_and_manifest(seed_5_files, tmp_pat
 def test_another_seed_gives_other_data(seed_5_files):
     other = files_for(6)
     assert all(other[name] != seed_5_files[name] for name in seed_5_files)
+
+
+def test_the_files_do_not_depend_on_how_the_big_tables_are_cut_into_parts(seed_5_files, monkeypatch):
+    parts_seen = []
+    monkeypatch.setattr(outcomes, "PART_ROWS", 999)
+    monkeypatch.setattr(workers, "PART_STEPS", 77)
+    assert render_files(generate.generate(5, 1, on_block=parts_seen.append)) == seed_5_files
+    assert [block.table for block in parts_seen].count("executions") > 10
+    assert [block.final for block in parts_seen if block.table == "worker_performance_logs"][-2:] == [False, True]
 
 
 def perturbed(module, stream_name: str, monkeypatch):

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -107,19 +108,27 @@ def test_bad_scale_and_unwritable_output_are_clear_errors(tmp_path, capsys):
     assert "cannot write" in capsys.readouterr().err
 
 
-def test_a_rejected_load_changes_nothing(database, tmp_path, monkeypatch):
+@pytest.mark.parametrize("table, part, good, bad", [
+    ("ratings", 1, b"\t5\t", b"\t6\t"),                  # six stars: the check constraint rejects it
+    ("executions", 3, b"\tsuccess\t", b"\tsucceeded\t"),  # a later part, after the first ones went in
+])
+def test_a_rejected_load_changes_nothing(table, part, good, bad, database, tmp_path, monkeypatch):
     assert seed("--seed", "11", "--out", str(tmp_path / "good"), "--database-url", database) == 0
     before = counts(database)
-    original = render.copy_block
+    original, parts_made = render.copy_block, []
 
-    def with_a_broken_rating(table, rows):
-        block = original(table, rows)
-        if table == "ratings":  # six stars: the check constraint rejects it
-            block = render.Block(table, block.statement, block.data.replace(b"\t5\t", b"\t6\t", 1), block.rows)
+    def with_a_broken_row(copied_table, rows, final=True):
+        block = original(copied_table, rows, final)
+        if copied_table == table:
+            parts_made.append(block)
+            if len(parts_made) == part:
+                block = replace(block, data=block.data.replace(good, bad, 1))
         return block
 
-    monkeypatch.setattr("masteryflow.seeding.generate.copy_block", with_a_broken_rating)
+    monkeypatch.setattr("masteryflow.seeding.generate.copy_block", with_a_broken_row)
+    monkeypatch.setattr("masteryflow.seeding.outcomes.PART_ROWS", 1000)
     assert seed("--seed", "12", "--out", str(tmp_path / "bad"), "--database-url", database) == command.EXIT_LOAD_FAILED
+    assert len(parts_made) >= part
     assert counts(database) == before
     with psycopg.connect(database) as conn:
         assert conn.execute("SELECT seed FROM meta.seed_loads").fetchall() == [(11,)]

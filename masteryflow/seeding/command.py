@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         progress(f"wrote {len(dataset.files)} files and manifest.json to {args.out} "
                  f"({time.perf_counter() - started:.2f} s)")
         if session:
-            session.finish([block for blocks in dataset.files.values() for block in blocks], manifest)
+            session.finish(manifest)
     except OutputError as error:
         return abandon(session, str(error), EXIT_BAD_INPUT)
     except guard.Refused as refusal:

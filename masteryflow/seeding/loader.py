@@ -3,7 +3,8 @@
 Blocks are copied by a background thread while the generator is still building later tables
 (PostgreSQL works on one core, Python on the other). Tables arrive in the order they become final,
 not in dependency order (orders before workflows, whose counters come last), which works because
-foreign keys and secondary indexes are checked after the copy (bulk.py). An empty database gets the schema first
+foreign keys and secondary indexes come back only once the tables they cover are copied (bulk.py);
+the same thread rebuilds them then, so little is left when the generator is done. An empty database gets the schema first
 (masteryflow.db.apply_migrations). A failed load rolls back and leaves the data as it was.
 Each load is recorded in meta.seed_loads (schema 030).
 """
@@ -80,7 +81,7 @@ class LoadSession:
             if replacing:
                 tables = sql.SQL(", ").join(sql.Identifier(table) for table in COPIED_TABLES)
                 self.cursor.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
-            self.restore = bulk.defer_keys(self.cursor, COPIED_TABLES)
+            self.keys = bulk.DeferredKeys(self.cursor, COPIED_TABLES)
         except psycopg.Error as error:
             self.abort()
             raise LoadFailed(f"cannot prepare the load, nothing was changed: {first_line(error)}") from None
@@ -95,22 +96,27 @@ class LoadSession:
             if self.failure is None:
                 try:
                     copy_in(self.cursor, block)
+                    if block.final:
+                        self.complete(block)
                 except psycopg.Error as error:
                     self.failure = error
 
-    def finish(self, blocks: list[Block], manifest: dict) -> None:
-        """Wait for the copy, set sequences, check keys, record the load, commit."""
+    def complete(self, block: Block) -> None:
+        """The block's table is full: move its id sequence on and bring back the keys it completes."""
+        if block.setval:
+            self.cursor.execute(block.setval)
+        self.keys.restore_ready(self.cursor, block.table)
+
+    def finish(self, manifest: dict) -> None:
+        """Wait for the copy and the keys, record the load, commit."""
         self.pending.put(None)
         self.copier.join()
         try:
             if self.failure is not None:
                 raise self.failure
-            self.progress(f"copied {manifest['total_rows']:,} rows ({time.perf_counter() - self.started:.2f} s)")
-            for block in blocks:
-                if block.setval:
-                    self.cursor.execute(block.setval)
-            bulk.restore_keys(self.cursor, self.restore)
-            self.progress(f"indexes rebuilt, foreign keys checked ({time.perf_counter() - self.started:.2f} s)")
+            self.keys.restore_rest(self.cursor)
+            self.progress(f"copied {manifest['total_rows']:,} rows, indexes rebuilt, foreign keys checked "
+                          f"({time.perf_counter() - self.started:.2f} s)")
             self.cursor.execute(
                 "INSERT INTO meta.seed_loads (seed, scale, row_counts, manifest) VALUES (%s, %s, %s, %s)",
                 (manifest["seed"], manifest["scale"], json.dumps(manifest["row_counts"]), json.dumps(manifest)))

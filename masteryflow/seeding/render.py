@@ -5,7 +5,7 @@ Values are made COPY-safe where they are created (pools.copy_safe), so rendering
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from masteryflow.seeding.layout import COLUMNS, FILES
 from masteryflow.seeding.rules import NULL, PLANS
@@ -16,11 +16,15 @@ PLAN_COLUMNS = ("tier", "display_name", "rank", "monthly_price_cents", "price_is
 
 @dataclass(frozen=True)
 class Block:
-    """One table's data: a COPY statement (or, for plans, an upsert) and the setval that follows."""
+    """One table's data: a COPY statement (or, for plans, an upsert) and the setval that follows.
+
+    A table drawn in parts comes as several blocks; only the last one is final (the table is full).
+    """
     table: str
     statement: str
     data: bytes          # COPY payload (empty for an upsert)
     rows: int
+    final: bool = True
 
     @property
     def setval(self) -> str | None:
@@ -31,12 +35,18 @@ class Block:
                 f"FROM {self.table};")
 
 
-def copy_block(table: str, rows: list[tuple]) -> Block:
+def copy_block(table: str, rows: list[tuple], final: bool = True) -> Block:
     """rows: tuples of strings (NULL for SQL NULL), or lines already joined."""
     lines = rows if rows and isinstance(rows[0], str) else map("\t".join, rows)
     data = ("\n".join(lines) + "\n").encode() if rows else b""
     columns = ", ".join(COLUMNS[table].split())
-    return Block(table, f"COPY {table} ({columns}) FROM STDIN", data, len(rows))
+    return Block(table, f"COPY {table} ({columns}) FROM STDIN", data, len(rows), final)
+
+
+def joined(parts: list[Block]) -> Block:
+    """The parts of one table as the single block its file holds."""
+    return replace(parts[-1], data=b"".join(part.data for part in parts), rows=sum(part.rows for part in parts),
+                   final=True)
 
 
 def plans_block() -> Block:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from masteryflow.seeding.clock import AS_OF, HOUR, HOURLY_LOAD, ts
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import World
@@ -11,6 +13,7 @@ INTERVAL_SECONDS = 20
 N8N_VERSION = "2.1.4"
 PEAK_LOAD = max(HOURLY_LOAD)
 INTERVAL = f"{INTERVAL_SECONDS}.000"
+PART_STEPS = 6_000        # 48,000 rows a part: the load starts on the first part while the rest is drawn
 
 
 def define_workers(world: World) -> None:
@@ -18,14 +21,14 @@ def define_workers(world: World) -> None:
     world.workers = [(f"worker-{n:02d}", f"{hosts[n % len(hosts)]}-{n % 3 + 1}") for n in range(1, WORKER_COUNT + 1)]
 
 
-def build_worker_samples(world: World) -> None:
-    """COPY lines in time order: every interval, one sample per worker (the biggest table)."""
+def sample_parts(world: World) -> Iterator[list[str]]:
+    """COPY lines in time order: every interval, one sample per worker (the biggest table), in parts."""
     rng = stream(world.seed, "worker_performance_logs")
     per_worker = world.volume("worker_samples") // WORKER_COUNT
     first = AS_OF - per_worker * INTERVAL_SECONDS
     setups = [(f"{worker_id}\t{host}\t{N8N_VERSION}\t{concurrency}", concurrency, rng.randrange(180, 260) * 1_048_576)
               for (worker_id, host), concurrency in zip(world.workers, rng.choices((5, 10, 20), k=WORKER_COUNT))]
-    lines, random = world.worker_rows, rng.random
+    lines, random = [], rng.random
     number = 0
     for step in range(per_worker):
         at = first + step * INTERVAL_SECONDS
@@ -41,7 +44,8 @@ def build_worker_samples(world: World) -> None:
             lines.append(f"{number}\t{prefix}\t{running}\t{completed}\t{completed // 25}\t{waiting}\t"
                          f"{running + waiting // 4}\t{rss}\t{4 + load * 85 + random() * 6:.2f}\t{ready}\t"
                          f"{INTERVAL}\t{sampled_at}")
-
-
-def worker_rows(world: World) -> list[str]:
-    return world.worker_rows
+        if (step + 1) % PART_STEPS == 0:
+            yield lines
+            lines = []
+    if lines:
+        yield lines

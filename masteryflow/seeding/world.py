@@ -171,7 +171,6 @@ class World:
     comment_reports: list = field(default_factory=list)
     ratings: list = field(default_factory=list)
     favorites: list = field(default_factory=list)
-    worker_rows: list = field(default_factory=list)
     workers: list = field(default_factory=list)      # (worker_id, host)
     # (user id, workflow id) -> [(paid_at, refunded_at or None)] of paid one-time purchases
     purchases: dict = field(default_factory=dict)
