@@ -25,10 +25,14 @@ COMMAND_MODULES = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for one known command imports only that command's area (start-up time);
+    without one (help, a typo) it registers them all, so the message lists every command."""
     parser = argparse.ArgumentParser(prog="python -m masteryflow", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module_name in COMMAND_MODULES.values():
+    for name, module_name in COMMAND_MODULES.items():
+        if command in COMMAND_MODULES and name != command:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as missing:
@@ -40,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return args.handler(args)
     except KeyboardInterrupt:
