@@ -26,7 +26,7 @@ class Journeys:
 
     def change_tier(self, user: User, tier: str, at: int, reason: str, by_platform: bool = False) -> None:
         self.world.log(at, None if by_platform else user, "tier_changed", "user", user,
-                       f'{{"from": "{user.tier}", "to": "{tier}", "reason": "{reason}"}}')
+                       f'{{"from": "{user.tier}", "to": "{tier}", "reason": "{reason}"}}', user)
         user.become(tier, at)
 
     def subscribe(self, user: User, tier: str, at: int) -> Subscription:
@@ -125,14 +125,17 @@ class Journeys:
         self.renewal(sub, ("declined",), (0,))
 
     def lapsed(self, user):
-        """T6: declined three times, canceled when the 7-day grace period ends, back on Free."""
+        """T6: declined three times, canceled when the 7-day grace period from the first decline ends,
+        back on Free (as expire_lapsed_subscriptions, schema 010, records it)."""
         sub = self.subscribe(user, "pro", self.between(max(user.signed_up_at + DAY, epoch(2026, 9, 5)), OCTOBER + 14 * DAY))
         order = self.renewal(sub, ("declined", "declined", "declined"), (0, 2, 5))
         order.status = "failed"
-        ended = sub.period_end + GRACE_PERIOD_DAYS * DAY
+        past_due_since = sub.past_due_since
+        ended = past_due_since + GRACE_PERIOD_DAYS * DAY
         self.end(sub, "canceled", ended)
-        self.world.log(ended, None, "subscription_canceled", "subscription", sub, '{"reason": "grace_period_ended"}', user)
-        self.change_tier(user, "free", ended, "grace_period_ended", by_platform=True)
+        self.world.log(ended, None, "subscription_canceled", "subscription", sub,
+                       f'{{"reason": "renewal_lapsed", "past_due_since": "{ts(past_due_since)}"}}', user)
+        self.change_tier(user, "free", ended, "renewal_lapsed", by_platform=True)
         self.world.scenarios["T6"] += 1
 
     def pro_downgraded(self, user):
@@ -152,14 +155,15 @@ class Journeys:
         self.world.scenarios["T5"] += 1
 
     def premium_upgraded(self, user):
-        """T3: Pro to Premium mid-cycle, prorated for the whole days left; the new one keeps the period end."""
+        """T3: Pro to Premium mid-cycle, prorated for the whole days left; the new one keeps the period end.
+        The upgrade order points at the subscription it upgraded (as order_plan, schema 010, records it)."""
         pro = self.subscribe(user, "pro", self.between(RECENT, AS_OF - 6 * DAY))
         days_in_period = (pro.period_end - pro.period_start) // DAY
         days_used = self.rng.randrange(1, (AS_OF - pro.period_start) // DAY)
         at = pro.period_start + days_used * DAY
         price = prorated_upgrade_cents("pro", "premium", days_in_period - days_used, days_in_period)
         premium = Subscription(user, "premium", "active", PLANS["premium"].monthly_price_cents, at, pro.period_end, at)
-        order = self.billing.order("subscription", "upgrade", user, at, price, tier="premium", subscription=premium)
+        order = self.billing.order("subscription", "upgrade", user, at, price, tier="premium", subscription=pro)
         self.billing.attempt(order, at, "succeeded", self.billing.method())
         self.end(pro, "upgraded", at)
         self.world.subscriptions.append(premium)

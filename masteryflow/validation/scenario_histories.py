@@ -34,10 +34,11 @@ TIER_JOURNEYS = [
            AND {logged('tier_changed', 'o.buyer_id')}"""),
     ("T3", "Pro to Premium mid-cycle",
      "a Pro subscription ended as upgraded, a Premium subscription of the same user started during its period, "
-     "and a paid upgrade order for Premium (linked to either) prorated: more than 0, at most the monthly price difference",
+     "and a paid upgrade order for Premium, pointing at the Pro subscription it upgraded, prorated: more than 0, "
+     "at most the monthly price difference",
      """SELECT 'user ' || old.user_id || ', order ' || o.id
         FROM subscriptions old JOIN subscriptions new ON new.user_id = old.user_id AND new.tier = 'premium'
-             JOIN orders o ON o.subscription_id IN (old.id, new.id) AND o.purpose = 'upgrade'
+             JOIN orders o ON o.subscription_id = old.id AND o.purpose = 'upgrade'
                           AND o.tier = 'premium' AND o.status = 'paid'
              JOIN plans pro ON pro.tier = 'pro' JOIN plans premium ON premium.tier = 'premium'
         WHERE old.tier = 'pro' AND old.status = 'upgraded'
@@ -67,13 +68,14 @@ TIER_JOURNEYS = [
                             AND e.requested_at >= old.current_period_start
                             AND e.requested_at < old.current_period_end)"""),
     ("T6", "Lapse",
-     "a canceled subscription whose renewal order failed after at least 3 declined attempts, canceled no "
-     "earlier than 7 days (the grace period) after the renewal fell due",
+     "a canceled subscription whose renewal order failed after at least 3 declined attempts, canceled exactly "
+     "when the grace period (7 days) from the first declined attempt ended",
      """SELECT 'user ' || s.user_id || ', subscription ' || s.id FROM subscriptions s
         JOIN orders o ON o.subscription_id = s.id AND o.purpose = 'renewal' AND o.status = 'failed'
         WHERE s.status = 'canceled'
           AND (SELECT count(*) FROM payments p WHERE p.order_id = o.id AND p.status = 'declined') >= 3
-          AND s.ended_at >= o.created_at + setting_interval('renewal_grace_period')"""),
+          AND s.ended_at = (SELECT min(p.attempted_at) FROM payments p WHERE p.order_id = o.id AND p.status = 'declined')
+                           + setting_interval('renewal_grace_period')"""),
 ]
 
 ORDERS_AND_PAYMENTS = [
