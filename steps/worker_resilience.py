@@ -3,6 +3,7 @@ worker killed mid-run, the queue restarting and the databases dropping their con
 a stream of runs, a burst above capacity.
 The stage (context.stage) comes from @fixture.resilience_stack; every fault publishes what it measured."""
 
+import sys
 import time
 
 from behave import given, then, when
@@ -15,6 +16,7 @@ from masteryflow.testing.resilience_stack import CONCURRENCY, WORKERS, MemoryWat
 from masteryflow.worker.queue import BullQueue
 
 GB = 1024 ** 3
+QUEUE_PROMPT_SECONDS, QUEUE_SETTLE_SECONDS = 5, 40
 
 
 def minutes_or_seconds(text: str) -> float:
@@ -202,8 +204,15 @@ def step_queue_empty(context):
         counts = queue.counts()
         return counts.waiting, counts.active
 
-    # n8n saves an execution's outcome a moment before Bull removes its job from active.
-    deadline = time.monotonic() + 5
-    while waiting_and_active() != (0, 0) and time.monotonic() < deadline:
+    # n8n saves an execution's outcome a moment before Bull removes its job from active; a job whose
+    # worker lost its lock during an earlier fault may be handed out again after Bull's stalled
+    # interval (30 s). Seen once in many runs: one job still active 5 s after the burst; the jobs
+    # still active after QUEUE_PROMPT_SECONDS are printed (captured in the junit report).
+    started, noted = time.monotonic(), False
+    while waiting_and_active() != (0, 0) and time.monotonic() - started < QUEUE_SETTLE_SECONDS:
+        if not noted and time.monotonic() - started > QUEUE_PROMPT_SECONDS:
+            noted = True
+            print(f"queue not empty {QUEUE_PROMPT_SECONDS} s after the runs ended: {queue.active_jobs()}",
+                  file=sys.stderr)
         time.sleep(0.1)
-    assert_that(waiting_and_active(), equal_to((0, 0)))
+    assert_that(waiting_and_active(), equal_to((0, 0)), f"still active: {queue.active_jobs()}")

@@ -8,6 +8,7 @@ is paused globally, waiting jobs sit in `<prefix>:jobs:paused` and `<prefix>:job
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import redis
@@ -75,3 +76,12 @@ class BullQueue:
         if self.client.exists(self.id_key):
             return True
         return next(iter(self.client.scan_iter(match=f"{self.base}:*", count=200)), None) is not None
+
+    def active_jobs(self) -> list[str]:
+        """The active jobs in words (id, n8n execution, attempts, when taken): for diagnostics."""
+        described = []
+        for job_id in self.client.lrange(self.active_key, 0, -1):
+            data, attempts, taken = self.client.hmget(self.job_key(job_id), "data", "attemptsMade", "processedOn")
+            execution = json.loads(data).get("executionId") if data else None
+            described.append(f"job {job_id}: execution {execution}, attempts made {attempts}, taken at {taken} ms")
+        return described
