@@ -43,11 +43,19 @@ def build_comments(world: World) -> None:
         world.comments.append(comment)
     number_by_time(world.comments, lambda c: c.created_at)
     for comment in world.comments:
-        world.log(comment.created_at, comment.author, "comment_posted", "comment", comment,
-                  f'{{"workflow_id": {comment.workflow.id}, "reply": {"true" if comment.parent else "false"}}}',
-                  comment.workflow.author)
+        log_posted(world, comment)
     world.scenarios["C2"] = sum(1 for c in world.comments if c.parent)
     report_some(world, stream(world.seed, "comment_reports"), people)
+
+
+def log_posted(world: World, comment: Comment) -> None:
+    """As add_comment (schema 021) logs it: the workflow's author is told, and a reply's parent author too."""
+    workflow_author, parent = comment.workflow.author, comment.parent
+    details = f'{{"workflow_id": {comment.workflow.id}, "parent_id": {parent.id if parent else "null"}}}'
+    world.log(comment.created_at, comment.author, "comment_posted", "comment", comment, details,
+              None if workflow_author is comment.author else workflow_author)
+    if parent is not None and parent.author is not comment.author and parent.author is not workflow_author:
+        world.log(comment.created_at, comment.author, "comment_replied", "comment", comment, details, parent.author)
 
 
 def report_some(world: World, rng, people: list) -> None:
@@ -62,8 +70,9 @@ def report_some(world: World, rng, people: list) -> None:
                           for u in reporters if u.signed_up_at < AS_OF - 2 * DAY), key=lambda report: report[0])
         times = [at for at, _ in reports]
         for at, reporter in reports:
-            world.comment_reports.append((comment, reporter, rng.choice(REPORT_REASONS), at))
-            world.log(at, reporter, "comment_reported", "comment", comment)
+            reason = rng.choice(REPORT_REASONS)
+            world.comment_reports.append((comment, reporter, reason, at))
+            world.log(at, reporter, "comment_reported", "comment", comment, f'{{"reason": "{reason}"}}')
         if len(reports) >= MODERATION_THRESHOLD:
             hide(world, rng, comment, times, moderators)
 
@@ -71,7 +80,8 @@ def report_some(world: World, rng, people: list) -> None:
 def hide(world: World, rng, comment: Comment, report_times: list[int], moderators: list) -> None:
     hidden_at = report_times[MODERATION_THRESHOLD - 1]
     comment.status = "hidden_pending_review"
-    world.log(hidden_at, None, "comment_hidden", "comment", comment, '{"reason": "report_threshold"}', comment.author)
+    world.log(hidden_at, None, "comment_hidden", "comment", comment,
+              f'{{"reports": {MODERATION_THRESHOLD}, "threshold": {MODERATION_THRESHOLD}}}', comment.author)
     world.scenarios["C3"] += 1
     if rng.random() < 0.5:
         return                                       # still waiting for a moderator
@@ -79,7 +89,8 @@ def hide(world: World, rng, comment: Comment, report_times: list[int], moderator
     comment.moderated_at = rng.randrange(report_times[-1] + MINUTE, AS_OF)
     comment.status = rng.choice(("visible", "removed"))
     action = "comment_restored" if comment.status == "visible" else "comment_removed"
-    world.log(comment.moderated_at, comment.moderator, action, "comment", comment, "{}", comment.author)
+    world.log(comment.moderated_at, comment.moderator, action, "comment", comment,
+              f'{{"reports": {len(report_times)}}}', comment.author)
 
 
 def comment_rows(world: World) -> list[tuple]:

@@ -129,9 +129,8 @@ def admit_in_time_order(world: World) -> None:
         user, run.month = run.user, month
         run.tier = tier = user.tiers[0] if len(user.tiers) == 1 else user.tier_at(at)
         reason = refusal(world, run, at, tier)
+        key, limit = (user.id, month), PLANS[tier].executions_per_month
         if reason is None:
-            key = (user.id, month)
-            limit = PLANS[tier].executions_per_month
             if limit is not None and used.get(key, 0) >= limit:
                 reason = "quota_exceeded"
             else:
@@ -139,7 +138,8 @@ def admit_in_time_order(world: World) -> None:
         if reason is not None:
             run.status, run.refusal_reason = "refused", reason
             world.log(at, run.user, "execution_refused", "execution", run,
-                      f'{{"reason": "{reason}", "tier": "{tier}", "workflow_id": {run.workflow.id}}}')
+                      f'{{"reason": "{reason}", "workflow_id": {run.workflow.id}, "tier": "{tier}", '
+                      f'"used_this_month": {used.get(key, 0)}, "monthly_limit": {"null" if limit is None else limit}}}')
         else:
             run.status = "queued"
             world.first_admitted_run.setdefault((run.user.id, run.workflow.id), at)

@@ -51,7 +51,8 @@ class Journeys:
             self.billing.attempt(order, at, outcome, method)
             if outcome == "declined" and sub.past_due_since is None:
                 sub.status, sub.past_due_since = "past_due", at
-                self.world.log(at, None, "subscription_past_due", "subscription", sub, "{}", sub.user)
+                self.world.log(at, None, "subscription_past_due", "subscription", sub,
+                               lambda: f'{{"order_id": {order.id}}}', sub.user)
             if outcome == "succeeded":
                 sub.status, sub.past_due_since = "active", None
                 sub.period_start, sub.period_end = due, add_month(due)
@@ -93,7 +94,7 @@ class Journeys:
         sub = self.subscribe(user, "premium", self.between(RECENT, AS_OF - 3 * DAY))
         sub.scheduled_tier = "pro"
         self.world.log(self.between(sub.started_at + HOUR, AS_OF - HOUR), user, "downgrade_scheduled",
-                       "subscription", sub, f'{{"to": "pro", "effective_at": "{ts(sub.period_end)}"}}')
+                       "subscription", sub, downgrade_details(sub))
         self.world.scenarios["T5"] += 1
 
     def pro_renewed(self, user):
@@ -143,7 +144,7 @@ class Journeys:
         premium = self.subscribe(user, "premium", self.between(OCTOBER + DAY, OCTOBER + 26 * DAY))
         premium.scheduled_tier = "pro"
         self.world.log(self.between(premium.started_at + HOUR, premium.period_end - DAY), user, "downgrade_scheduled",
-                       "subscription", premium, '{"to": "pro"}')
+                       "subscription", premium, downgrade_details(premium))
         switch = premium.period_end
         self.end(premium, "expired", switch)
         pro = Subscription(user, "pro", "active", PLANS["pro"].monthly_price_cents, switch, add_month(switch), switch)
@@ -194,6 +195,11 @@ class Journeys:
         self.subscribe(user, "premium", self.between(RECENT, AS_OF - 8 * DAY))
         self.vip_contract(user, self.between(AS_OF - 6 * DAY, AS_OF - 3 * DAY), 2)
         self.world.scenarios["O6_pending"] += 1
+
+
+def downgrade_details(sub: Subscription) -> str:
+    """What schedule_downgrade (schema 010) logs."""
+    return f'{{"from": "{sub.tier}", "to": "{sub.scheduled_tier}", "effective_at": "{ts(sub.period_end)}"}}'
 
 
 def add_month_back(moment: int) -> int:

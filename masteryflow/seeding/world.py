@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from masteryflow.seeding.pools import Pools
 
@@ -147,9 +148,15 @@ class Activity:
     action: str
     subject_type: str
     subject: object           # anything with an .id once numbered
-    details: str = "{}"       # JSON text, built by the recipe
+    details: str | Callable[[], str] = "{}"   # JSON text, or a function giving it once ids are known
     recipient: User | None = None
     id: int = 0
+
+
+@dataclass(slots=True, frozen=True, eq=False)
+class Numbered:
+    """A subject known only by its id (a row the recipe builds directly, e.g. a rating)."""
+    id: int
 
 
 @dataclass(slots=True, eq=False)
