@@ -82,3 +82,18 @@ def test_wrong_tier_split_is_found(damaged):
         "users per tier": has_item(contains_string("premium 121")),
         "tier follows live subscription": has_item(contains_string("1 user(s) whose tier differs")),
     }))
+
+
+def test_favorite_missing_from_the_activity_feed_is_found(damaged):
+    damaged.execute("""DELETE FROM activities a USING favorites f
+                       WHERE f.id = (SELECT min(id) FROM favorites) AND a.action = 'workflow_favorited'
+                         AND a.actor_id = f.user_id AND a.subject_id = f.workflow_id AND a.created_at = f.created_at""")
+    assert_that(damaged.newly_failing(), has_entries({
+        "favorites were logged": has_item(contains_string("1 favorite(s) without a workflow_favorited activity"))}))
+
+
+def test_declined_payment_logged_about_another_payment_is_found(damaged):
+    damaged.execute("""UPDATE activities SET details = jsonb_set(details, '{payment_id}', '0')
+                       WHERE id = (SELECT min(id) FROM activities WHERE action = 'payment_declined')""")
+    assert_that(damaged.newly_failing(), has_entries({
+        "declined payments were logged": has_item(contains_string("1 declined payment(s) without"))}))

@@ -12,8 +12,8 @@ import psycopg
 
 from masteryflow import db
 from masteryflow.config import mask_url
-from masteryflow.validation import (account_rules, causality, community_rules, drift, execution_rules, integrity,
-                                    ledger, scenarios, volumes)
+from masteryflow.validation import (account_rules, activity_feed, causality, community_rules, drift, execution_rules,
+                                    integrity, ledger, scenarios, volumes)
 from masteryflow.validation.catalog import Catalog, read_catalog
 from masteryflow.validation.findings import Check, CheckResult, Probe, could_not_check
 
@@ -77,7 +77,7 @@ def reference_schema(url: str) -> tuple[Catalog | None, str]:
 def all_checks(keys: Catalog) -> list[Check]:
     return (volumes.checks.checks + drift.checks() + integrity.checks(keys) + causality.checks()
             + ledger.checks.checks + account_rules.checks.checks + execution_rules.checks.checks
-            + community_rules.checks.checks + scenarios.checks())
+            + community_rules.checks.checks + activity_feed.checks.checks + scenarios.checks())
 
 
 class ConnectionPerThread:
