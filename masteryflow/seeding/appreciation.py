@@ -46,7 +46,8 @@ def build_ratings(world: World) -> None:
 
 def log_rated(world: World, at: int, rater, rating: Numbered, workflow, stars: int, previous: int | None) -> None:
     world.log(at, rater, "workflow_rated", "rating", rating,
-              f'{{"workflow_id": {workflow.id}, "stars": {stars}, "previous_stars": {"null" if previous is None else previous}}}',
+              f'{{"workflow_id": {workflow.id}, "stars": {stars}, '
+              f'"previous_stars": {"null" if previous is None else previous}}}',
               workflow.author)
 
 
@@ -68,10 +69,11 @@ def build_favorites(world: World) -> None:
     for number, (at, user, workflow) in enumerate(picks, 1):
         opens = max(user.signed_up_at, workflow.published_at) + HOUR
         if rng.random() < 0.03 and opens + MINUTE < at < AS_OF - DAY:
-            world.log(rng.randrange(opens, at), user, "workflow_favorited", "workflow", workflow)  # an earlier favorite,
-            world.log(at, user, "workflow_unfavorited", "workflow", workflow)                      # removed,
+            # an earlier favorite, removed, and given again later
+            world.log(rng.randrange(opens, at), user, "workflow_favorited", "workflow", workflow)
+            world.log(at, user, "workflow_unfavorited", "workflow", workflow)
             world.scenarios["C4_unfavorited"] += 1
-            at = rng.randrange(at + HOUR, AS_OF)                                                   # and given again
+            at = rng.randrange(at + HOUR, AS_OF)
         world.log(at, user, "workflow_favorited", "workflow", workflow)
         workflow.favorite_count += 1
         world.favorites.append((str(number), str(workflow.id), str(user.id), ts(at)))

@@ -88,7 +88,8 @@ class Billing:
                 entry.payment.status, entry.payment.refunded_at = "refunded", at
         order.status, order.refunded_at = "refunded", at
         self.world.log(at, order.buyer, "order_refunded", "order", order,
-                       f'{{"amount_cents": {order.amount_paid_cents}}}', order.workflow.author if order.workflow else None)
+                       f'{{"amount_cents": {order.amount_paid_cents}}}',
+                       order.workflow.author if order.workflow else None)
 
     def entry(self, kind, user, order, payment, amount_cents, description, at) -> None:
         self.world.ledger.append(LedgerEntry(kind, user, order, payment, amount_cents, description, at))
@@ -103,5 +104,6 @@ class Billing:
 def placed_details(order: Order) -> str:
     """What order_plan, order_workflow, order_vip_contract and renew_subscription log with order_placed."""
     if order.kind == "one_time":
-        return f'{{"purpose": "purchase", "workflow_id": {order.workflow.id}, "amount_cents": {order.amount_due_cents}}}'
+        return (f'{{"purpose": "purchase", "workflow_id": {order.workflow.id}, '
+                f'"amount_cents": {order.amount_due_cents}}}')
     return f'{{"purpose": "{order.purpose}", "tier": "{order.tier}", "amount_cents": {order.amount_due_cents}}}'

@@ -4,8 +4,9 @@ Blocks are copied by a background thread while the generator is still building l
 (PostgreSQL works on one core, Python on the other). Tables arrive in the order they become final,
 not in dependency order (orders before workflows, whose counters come last), which works because
 foreign keys and secondary indexes come back only once the tables they cover are copied (bulk.py);
-the same thread rebuilds them then, so little is left when the generator is done. An empty database gets the schema first
-(masteryflow.db.apply_migrations). A failed load rolls back and leaves the data as it was.
+the same thread rebuilds them then, so little is left when the generator is done. An empty
+database gets the schema first (masteryflow.db.apply_migrations). A failed load rolls back and
+leaves the data as it was.
 Each load is recorded in meta.seed_loads (schema 030).
 """
 

@@ -46,7 +46,8 @@ def build_users(world: World) -> None:
         world.users.append(user)
     assign_roles(world, rng)
     for user in world.users:
-        world.log(user.signed_up_at, user, "signed_up", "user", user, f'{{"tier": "free", "country": "{user.country}"}}')
+        world.log(user.signed_up_at, user, "signed_up", "user", user,
+                  f'{{"tier": "free", "country": "{user.country}"}}')
     world.scenarios["T1"] = len(world.users)
 
 

@@ -35,7 +35,8 @@ def declined_payments_were_logged(probe: Probe) -> Finding:
 def ratings_were_logged(probe: Probe) -> Finding:
     query = f"""SELECT 'rating ' || r.id || ' of workflow ' || r.workflow_id FROM ratings r
                 WHERE NOT {logged('workflow_rated', 'rating', 'r.id', 'r.created_at')}
-                   OR NOT {logged('workflow_rated', 'rating', 'r.id', 'r.updated_at', "AND (a.details->>'stars')::int = r.stars")}"""
+                   OR NOT {logged('workflow_rated', 'rating', 'r.id', 'r.updated_at',
+                                  "AND (a.details->>'stars')::int = r.stars")}"""
     return rule(probe, query, holds="every rating has a workflow_rated activity when given and when last changed",
                 broken="{n} rating(s) without their workflow_rated activities")
 
