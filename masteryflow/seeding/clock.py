@@ -49,6 +49,13 @@ def ts_ms(millis: int) -> str:
     return _DAYS[day] + _CLOCK[minute] + _SECONDS_MS[millis_of_minute]
 
 
+def iso(seconds: int) -> str:
+    """A moment as PostgreSQL writes a timestamptz into JSON (activity details), e.g. '2026-10-05T13:45:12+00:00'."""
+    day, rest = divmod(seconds - CALENDAR_FROM, DAY)
+    minute, second = divmod(rest, 60)
+    return _DAYS[day] + "T" + _CLOCK[minute][1:] + _SECONDS[second][:2] + "+00:00"
+
+
 def date(seconds: int) -> str:
     return _DAYS[(seconds - CALENDAR_FROM) // DAY]
 

@@ -5,7 +5,7 @@ subscriptions, tier changes and activities, the way the billing functions would 
 from __future__ import annotations
 
 from masteryflow.seeding.billing import Billing
-from masteryflow.seeding.clock import AS_OF, DAY, HOUR, MINUTE, add_month, epoch, ts
+from masteryflow.seeding.clock import AS_OF, DAY, HOUR, MINUTE, add_month, epoch, iso, ts
 from masteryflow.seeding.rules import GRACE_PERIOD_DAYS, NULL, PLANS, prorated_upgrade_cents
 from masteryflow.seeding.streams import stream
 from masteryflow.seeding.world import Subscription, User, World, number_by_time
@@ -57,7 +57,7 @@ class Journeys:
                 sub.status, sub.past_due_since = "active", None
                 sub.period_start, sub.period_end = due, add_month(due)
                 self.world.log(at, None, "subscription_renewed", "subscription", sub,
-                               f'{{"period_end": "{ts(sub.period_end)}"}}', sub.user)
+                               f'{{"period_end": "{iso(sub.period_end)}"}}', sub.user)
         return order
 
     def end(self, sub: Subscription, status: str, at: int) -> None:
@@ -87,7 +87,7 @@ class Journeys:
         sub = self.subscribe(user, "pro", self.between(RECENT, AS_OF - 3 * DAY))
         sub.cancel_at_period_end = True
         self.world.log(self.between(sub.started_at + HOUR, AS_OF - HOUR), user, "cancellation_scheduled",
-                       "subscription", sub, f'{{"effective_at": "{ts(sub.period_end)}"}}')
+                       "subscription", sub, f'{{"effective_at": "{iso(sub.period_end)}"}}')
 
     def premium_downgrade_pending(self, user):
         """T5 in progress: Premium limits apply until the period ends, then Pro."""
@@ -135,7 +135,7 @@ class Journeys:
         ended = past_due_since + GRACE_PERIOD_DAYS * DAY
         self.end(sub, "canceled", ended)
         self.world.log(ended, None, "subscription_canceled", "subscription", sub,
-                       f'{{"reason": "renewal_lapsed", "past_due_since": "{ts(past_due_since)}"}}', user)
+                       f'{{"reason": "renewal_lapsed", "past_due_since": "{iso(past_due_since)}"}}', user)
         self.change_tier(user, "free", ended, "renewal_lapsed", by_platform=True)
         self.world.scenarios["T6"] += 1
 
@@ -199,7 +199,7 @@ class Journeys:
 
 def downgrade_details(sub: Subscription) -> str:
     """What schedule_downgrade (schema 010) logs."""
-    return f'{{"from": "{sub.tier}", "to": "{sub.scheduled_tier}", "effective_at": "{ts(sub.period_end)}"}}'
+    return f'{{"from": "{sub.tier}", "to": "{sub.scheduled_tier}", "effective_at": "{iso(sub.period_end)}"}}'
 
 
 def add_month_back(moment: int) -> int:
