@@ -127,8 +127,9 @@ def hand_over_parts(table: str, parts: Iterator[list[str]], on_block: Callable[[
         if blocks:
             on_block(blocks[-1])
         blocks.append(copy_block(table, lines, final=False))
-    blocks[-1:] = [replace(blocks[-1], final=True) if blocks else copy_block(table, [])]
-    on_block(blocks[-1])
+    last = replace(blocks.pop(), final=True) if blocks else copy_block(table, [])
+    blocks.append(last)
+    on_block(last)
     return joined(blocks)
 
 

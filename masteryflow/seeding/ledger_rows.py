@@ -44,6 +44,6 @@ def activity_rows(world: World) -> list[tuple]:
     number_by_time(world.activities, lambda a: a.created_at)
     return [
         (str(a.id), _id(a.actor), _id(a.recipient), a.action, a.subject_type, str(a.subject.id),
-         a.details if a.details.__class__ is str else a.details(), ts(a.created_at))
+         a.details() if callable(a.details) else a.details, ts(a.created_at))
         for a in world.activities
     ]
